@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Builds every Go binary the testbed needs from the Go module proxy (nothing else is downloaded).
+# Each component lands in $KUBEPROOF_CACHE/bin/<name>-<version>/ and is rebuilt only when its version changes.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+KUBE_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubelet kubeadm kubectl)
+
+# k8s.io/kubernetes replaces its staging modules with local paths, which `go install` refuses.
+# A wrapper module of our own pins each staging module to its published v0.<minor>.<patch> tag instead.
+build_kube() {
+  local out=$1 k=${KUBERNETES_VERSION#v}
+  local staging=v0.${k#*.}   # 1.32.13 -> v0.32.13
+  local src="$KUBEPROOF_CACHE/src/kube-$KUBERNETES_VERSION"
+  rm -rf "$src"; mkdir -p "$src"; cd "$src"
+  local upstream_mod info commit
+  upstream_mod=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | jq -r .GoMod)
+  commit=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | jq -r '.Origin.Hash // empty')
+  go mod init kubeproof.local/kube-build >/dev/null 2>&1
+  # The main module decides language version and GODEBUG defaults: take upstream's.
+  go mod edit -go="$(awk '$1=="go"{print $2; exit}' "$upstream_mod")"
+  grep '^godebug' "$upstream_mod" | while read -r _ kv; do go mod edit -godebug="$kv"; done
+  sed -n 's#^[[:space:]]*\(k8s\.io/[a-z0-9-]*\) => \./staging/.*#\1#p' "$upstream_mod" | while read -r m; do
+    go mod edit -replace="$m=$m@$staging"
+  done
+  go get "k8s.io/kubernetes@$KUBERNETES_VERSION" >/dev/null
+  local pkgs=() c
+  for c in "${KUBE_COMMANDS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$c"); done
+  go get "${pkgs[@]/%/@$KUBERNETES_VERSION}" >/dev/null
+  # Without these, every component reports v0.0.0-master and kubeadm derives wrong image tags.
+  local minor=${k#*.}; minor=${minor%%.*}
+  local ld="-s -w" kv p
+  for kv in "gitVersion=$KUBERNETES_VERSION" gitMajor=1 "gitMinor=$minor" "gitCommit=${commit:-unknown}" \
+            gitTreeState=clean "buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"; do
+    for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do ld+=" -X $p.$kv"; done
+  done
+  go build -p "$(nproc)" -trimpath -tags selinux,notest,grpcnotrace -ldflags "$ld" -o "$out/" "${pkgs[@]}"
+}
+
+# etcd's server module also carries local replaces; same wrapper trick.
+build_etcd() {
+  local out=$1 src="$KUBEPROOF_CACHE/src/etcd-$ETCD_MODULE_VERSION"
+  rm -rf "$src"; mkdir -p "$src"; cd "$src"
+  go mod init kubeproof.local/etcd-build >/dev/null 2>&1
+  go get "go.etcd.io/etcd/server/v3@$ETCD_MODULE_VERSION" >/dev/null
+  go build -trimpath -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3
+  go get "go.etcd.io/etcd/etcdctl/v3@$ETCD_MODULE_VERSION" >/dev/null && \
+    go build -trimpath -ldflags "-s -w" -o "$out/etcdctl" go.etcd.io/etcd/etcdctl/v3 || log "etcdctl skipped"
+}
+
+go_install() { # out module@version
+  GOBIN=$1 go install -trimpath -ldflags "-s -w" "$2"
+}
+
+build_pause() { cd "$TESTBED_DIR/images/pause" && go build -trimpath -ldflags "-s -w" -o "$1/pause" . ; }
+
+main() {
+  local only=${1:-all}
+  want() { [[ $only == all || $only == "$1" ]]; }
+  want kind && cached_build kind "$KIND_VERSION" go_install_kind
+  want kube && cached_build kube "$KUBERNETES_VERSION" build_kube
+  want etcd && cached_build etcd "$ETCD_MODULE_VERSION" build_etcd
+  want coredns && cached_build coredns "$COREDNS_VERSION" go_install_coredns
+  want metrics-server && cached_build metrics-server "$METRICS_SERVER_VERSION" go_install_metrics
+  want local-path && cached_build local-path-provisioner "$LOCAL_PATH_PROVISIONER_VERSION" go_install_localpath
+  want netpol && cached_build kube-network-policies "$KUBE_NETWORK_POLICIES_VERSION" go_install_netpol
+  want pause && cached_build pause "$PAUSE_TAG-$(sha256sum "$TESTBED_DIR/images/pause/main.go" | cut -c1-12)" build_pause
+  return 0
+}
+go_install_kind() { go_install "$1" "sigs.k8s.io/kind@$KIND_VERSION"; }
+go_install_coredns() { go_install "$1" "github.com/coredns/coredns@$COREDNS_VERSION"; }
+go_install_metrics() { go_install "$1" "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION"; }
+go_install_localpath() { go_install "$1" "github.com/rancher/local-path-provisioner@$LOCAL_PATH_PROVISIONER_VERSION"; }
+go_install_netpol() {
+  go_install "$1" "sigs.k8s.io/kube-network-policies/cmd/kube-network-policies/standard@$KUBE_NETWORK_POLICIES_VERSION"
+  mv "$1/standard" "$1/kube-network-policies"
+}
+
+main "$@"

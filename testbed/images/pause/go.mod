@@ -1,0 +1,3 @@
+module kubeproof.local/pause
+
+go 1.22
