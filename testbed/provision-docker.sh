@@ -33,19 +33,23 @@ write_runc_wrapper() {
 #!/bin/bash
 # Written by kubeproof's testbed/provision-docker.sh. This host's bounding set has no CAP_SYS_RESOURCE,
 # yet Docker asks for it in every privileged container; runc then fails with "unable to apply caps".
-# Remove it from the bundle's OCI spec, then hand over to the real runc unchanged.
+# Remove it from the OCI spec runc is about to apply, then hand over to the real runc unchanged.
+# `runc create` reads the spec from <bundle>/config.json; `runc exec` (docker exec) from --process <file>.
 bundle=""
+process=""
 prev=""
 for arg in "$@"; do
-  case "$prev" in --bundle|-b) bundle=$arg ;; esac
-  case "$arg" in --bundle=*) bundle=${arg#--bundle=} ;; esac
+  case "$prev" in --bundle|-b) bundle=$arg ;; --process|-p) process=$arg ;; esac
+  case "$arg" in --bundle=*) bundle=${arg#--bundle=} ;; --process=*) process=${arg#--process=} ;; esac
   prev=$arg
 done
-spec="$bundle/config.json"
-if [ -n "$bundle" ] && [ -f "$spec" ]; then
-  jq -c '(.process.capabilities // {}) |= with_entries(.value |= map(select(. != "CAP_SYS_RESOURCE")))' \
-    "$spec" >"$spec.kubeproof" && mv "$spec.kubeproof" "$spec"
-fi
+drop() { # file jq-path-to-capabilities-object
+  [ -f "$1" ] || return 0
+  jq -c "($2 // {}) |= with_entries(.value |= map(select(. != \"CAP_SYS_RESOURCE\")))" "$1" >"$1.kubeproof" &&
+    mv "$1.kubeproof" "$1"
+}
+[ -n "$bundle" ] && drop "$bundle/config.json" .process.capabilities
+[ -n "$process" ] && drop "$process" .capabilities
 exec /usr/sbin/runc "$@"
 WRAP
   chmod 0755 "$WRAPPER.tmp"; mv "$WRAPPER.tmp" "$WRAPPER"

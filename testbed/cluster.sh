@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# kubeproof's test cluster: `cluster.sh up|down|status|verify`.
+#   up      create the kind cluster of kind-config.yaml, or reuse it when healthy; builds the node image
+#           offline when the stock kind image cannot be pulled; installs metrics-server; waits until usable.
+#   down    delete the cluster (cached images and binaries stay, so the next `up` is fast).
+#   status  one screen: nodes, system pods, metrics API.
+#   verify  prove the cluster is real and complete (testbed/verify.sh).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+KIND="$(bin_dir kind "$KIND_VERSION")/kind"
+KUBECTL="$(bin_dir kube "$KUBERNETES_VERSION")/kubectl"
+CONTEXT="kind-$CLUSTER_NAME"
+# kind v0.27.0's default image for Kubernetes 1.32, used only when a registry is reachable.
+STOCK_NODE_IMAGE=kindest/node:v1.32.2
+WORKERS_EXPECTED=$(grep -c 'role: worker' "$REPO_DIR/kind-config.yaml")
+NODES_EXPECTED=$((WORKERS_EXPECTED + 1))
+
+kubectl() { "$KUBECTL" --context "$CONTEXT" "$@"; }
+
+require_docker() {
+  command -v docker >/dev/null ||
+    die "docker is not installed. Install Docker (Debian: sudo bash testbed/provision-docker.sh) and retry."
+  docker info >/dev/null 2>&1 ||
+    die "the Docker daemon is not reachable. Start it (Debian: sudo bash testbed/provision-docker.sh) and retry."
+}
+
+require_tools() {
+  [[ -x $KIND && -x $KUBECTL ]] && return 0
+  log "building kind $KIND_VERSION and kubectl $KUBERNETES_VERSION from the Go module proxy"
+  "$TESTBED_DIR/build-binaries.sh" kind >&2
+  "$TESTBED_DIR/build-binaries.sh" kube >&2
+}
+
+cluster_exists() { "$KIND" get clusters 2>/dev/null | grep -qx "$CLUSTER_NAME"; }
+node_containers() { docker ps -a --filter "label=io.x-k8s.kind.cluster=$CLUSTER_NAME" --format '{{.Names}} {{.State}}'; }
+
+ready_nodes() {
+  kubectl get nodes --request-timeout=5s \
+    -o jsonpath='{range .items[*]}{range .status.conditions[?(@.type=="Ready")]}{.status}{"\n"}{end}{end}' 2>/dev/null |
+    grep -c True || true
+}
+
+# A leftover fault from a killed run (paused node, stopped kubelet) is healed, not rebuilt around.
+heal_nodes() {
+  local name state
+  while read -r name state; do
+    [[ -n $name ]] || continue
+    case "$state" in
+      paused) log "unpausing leftover paused node $name"; docker unpause "$name" >/dev/null ;;
+      running) docker exec "$name" systemctl is-active --quiet kubelet 2>/dev/null || {
+                 docker exec "$name" test -f /var/lib/kubelet/config.yaml 2>/dev/null &&
+                 { log "starting stopped kubelet on $name"; docker exec "$name" systemctl start kubelet; }; } ;;
+      *) return 1 ;;  # exited or dead containers: kind nodes do not survive restarts (IPs change)
+    esac
+  done < <(node_containers)
+}
+
+wait_for() { # description timeout-seconds command...
+  local what=$1 timeout=$2; shift 2
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || die "timed out after ${timeout}s waiting for $what"
+    sleep 2
+  done
+}
+
+all_nodes_ready() { [[ $(ready_nodes) -eq $NODES_EXPECTED ]]; }
+metrics_ready() { kubectl top nodes --no-headers 2>/dev/null | grep -q '[0-9]m'; }
+
+pick_node_image() {
+  if [[ -n ${KUBEPROOF_NODE_IMAGE:-} ]]; then echo "$KUBEPROOF_NODE_IMAGE"; return; fi
+  if have_image "$STOCK_NODE_IMAGE" || timeout 20 docker pull -q "$STOCK_NODE_IMAGE" >/dev/null 2>&1; then
+    log "stock image $STOCK_NODE_IMAGE is available: using kind's normal path"
+    echo "$STOCK_NODE_IMAGE"; return
+  fi
+  log "no registry reachable: building the node image locally (cached by pinned versions)"
+  "$TESTBED_DIR/build-node-image.sh"
+}
+
+install_addons() {
+  local image=$1 manifest
+  if [[ $image == "$STOCK_NODE_IMAGE" ]]; then
+    # The stock image carries no metrics-server or probe image: ship ours into the nodes.
+    manifest=$("$TESTBED_DIR/build-node-image.sh" stock-addons)
+  else
+    manifest=$(docker exec "$CLUSTER_NAME-control-plane" cat /kind/manifests/metrics-server.yaml)
+  fi
+  kubectl apply -f - <<<"$manifest" >/dev/null
+}
+
+up() {
+  local started=$SECONDS
+  require_docker
+  require_tools
+  if cluster_exists; then
+    if heal_nodes && { all_nodes_ready || { sleep 20; all_nodes_ready; }; }; then
+      log "cluster $CLUSTER_NAME is healthy: reusing it"
+    else
+      log "cluster $CLUSTER_NAME exists but is not healthy: recreating it"
+      "$KIND" delete cluster --name "$CLUSTER_NAME" >&2
+    fi
+  fi
+  if ! cluster_exists; then
+    local image; image=$(pick_node_image)
+    log "creating cluster $CLUSTER_NAME from $image"
+    "$KIND" create cluster --name "$CLUSTER_NAME" --image "$image" --config "$REPO_DIR/kind-config.yaml" --wait 3m >&2
+    install_addons "$image"
+  fi
+  log "waiting for $NODES_EXPECTED Ready nodes"
+  wait_for "$NODES_EXPECTED Ready nodes" 240 all_nodes_ready
+  wait_for "CoreDNS" 180 kubectl -n kube-system rollout status deployment/coredns --timeout=5s
+  wait_for "the default StorageClass provisioner" 180 kubectl -n local-path-storage rollout status deployment/local-path-provisioner --timeout=5s
+  wait_for "metrics-server" 180 kubectl -n kube-system rollout status deployment/metrics-server --timeout=5s
+  log "waiting for the metrics API to report node usage"
+  wait_for "metrics.k8s.io node metrics" 180 metrics_ready
+  log "cluster $CLUSTER_NAME ready in $((SECONDS - started))s (context $CONTEXT)"
+}
+
+down() {
+  require_docker; require_tools
+  if cluster_exists; then "$KIND" delete cluster --name "$CLUSTER_NAME" >&2; else log "cluster $CLUSTER_NAME does not exist"; fi
+}
+
+status() {
+  require_docker; require_tools
+  cluster_exists || { echo "cluster $CLUSTER_NAME: absent (npm run cluster:up)"; return 1; }
+  echo "cluster $CLUSTER_NAME (context $CONTEXT)"
+  node_containers | sed 's/^/  container /'
+  kubectl get nodes -o wide
+  kubectl get pods -n kube-system -o wide --no-headers | awk '{printf "  %-55s %-8s %s\n", $1, $3, $7}'
+  kubectl get apiservice v1beta1.metrics.k8s.io --no-headers 2>/dev/null | sed 's/^/  /'
+  kubectl top nodes 2>/dev/null || echo "  metrics: not available yet"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  verify) require_docker; require_tools; exec "$TESTBED_DIR/verify.sh" ;;
+  kubectl) shift; require_tools; kubectl "$@" ;;
+  *) die "usage: cluster.sh up|down|status|verify|kubectl ARGS" ;;
+esac
