@@ -1,0 +1,113 @@
+/**
+ * In-memory ClusterClient for unit tests: objects live in a map, watches see every change at once.
+ * It models behaviour (NotFound, label selectors, watch events), not HTTP calls.
+ */
+import type { ChangeListener, ClusterClient, KindName, KubeObject, ObjectStore, RawResponse } from './types.ts';
+
+function matches(obj: KubeObject, selector?: string): boolean {
+  if (!selector) return true;
+  const labels = obj.metadata?.labels ?? {};
+  return selector.split(',').every((term) => {
+    const [k, v] = term.split('=');
+    return k !== undefined && labels[k.trim()] === v?.trim();
+  });
+}
+
+/** A fake cluster; `objects` is exposed so tests can arrange and inspect state. */
+export interface FakeCluster extends ClusterClient {
+  /** Puts an object as if a controller wrote it (fires watches). */
+  put(obj: KubeObject): void;
+  all(kind: KindName, namespace?: string): KubeObject[];
+  /** Makes the API unreachable (every call rejects) until set back to false. */
+  setDown(down: boolean): void;
+}
+
+/** Creates an empty fake cluster. */
+export function createFakeCluster(options: { context?: string; server?: string; rawResponses?: Record<string, RawResponse> } = {}): FakeCluster {
+  const store = new Map<string, KubeObject>();
+  const listeners = new Set<(kind: KindName, type: 'add' | 'update' | 'delete', obj: KubeObject) => void>();
+  let down = false;
+  let rv = 1;
+  const key = (kind: string, ns: string | undefined, name: string): string => `${kind}/${ns ?? ''}/${name}`;
+  const guard = (): void => { if (down) throw new Error('cannot reach the Kubernetes API server at https://127.0.0.1:6443: ECONNREFUSED'); };
+
+  function write(obj: KubeObject): KubeObject {
+    const kind = obj.kind as KindName;
+    const k = key(kind, obj.metadata?.namespace, obj.metadata?.name ?? '');
+    const existed = store.has(k);
+    const copy: KubeObject = structuredClone(obj);
+    copy.metadata = { ...copy.metadata, resourceVersion: String(rv++), uid: copy.metadata?.uid ?? `uid-${rv}` };
+    store.set(k, copy);
+    for (const l of listeners) l(kind, existed ? 'update' : 'add', copy);
+    return copy;
+  }
+
+  const fake: FakeCluster = {
+    contextName: options.context ?? 'kind-fake',
+    serverUrl: options.server ?? 'https://127.0.0.1:6443',
+    async version() { guard(); return 'v1.32.5'; },
+    async apply(obj) {
+      guard();
+      const existing = store.get(key(obj.kind ?? '', obj.metadata?.namespace, obj.metadata?.name ?? ''));
+      return write({ ...existing, ...structuredClone(obj), status: existing?.status ?? obj.status });
+    },
+    async create(obj) {
+      guard();
+      if (store.has(key(obj.kind ?? '', obj.metadata?.namespace, obj.metadata?.name ?? ''))) throw new Error('AlreadyExists');
+      return write(obj);
+    },
+    async get(kind, name, namespace) { guard(); return structuredClone(store.get(key(kind, namespace, name))); },
+    async list(kind, opts = {}) { guard(); return fake.all(kind, opts.namespace).filter((o) => matches(o, opts.labelSelector)); },
+    async delete(kind, name, namespace) {
+      guard();
+      const k = key(kind, namespace, name);
+      const obj = store.get(k);
+      if (!obj) return 'not-found';
+      store.delete(k);
+      for (const l of listeners) l(kind, 'delete', obj);
+      if (kind === 'Namespace') {
+        for (const [other, o] of [...store]) if (o.metadata?.namespace === name) store.delete(other);
+      }
+      return 'deleted';
+    },
+    async patchMerge(kind, name, namespace, patch) {
+      guard();
+      const existing = store.get(key(kind, namespace, name));
+      if (!existing) throw Object.assign(new Error(`${kind} ${name} not found`), { status: 404 });
+      const merged = structuredClone(existing) as Record<string, any>;
+      for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+        merged[k] = typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...(merged[k] ?? {}), ...v } : v;
+      }
+      return write(merged as KubeObject);
+    },
+    async podLog() { guard(); return ''; },
+    async getRaw(path) { guard(); return options.rawResponses?.[path] ?? { status: 404, body: '{}' }; },
+    watch(kind, namespace, labelSelector): ObjectStore {
+      const objects = new Map<string, KubeObject>();
+      const subs = new Set<ChangeListener>();
+      for (const o of fake.all(kind, namespace)) if (matches(o, labelSelector)) objects.set(o.metadata?.name ?? '', o);
+      const listener = (k: KindName, type: 'add' | 'update' | 'delete', obj: KubeObject): void => {
+        if (k !== kind || (namespace && obj.metadata?.namespace !== namespace) || !matches(obj, labelSelector)) return;
+        if (type === 'delete') objects.delete(obj.metadata?.name ?? '');
+        else objects.set(obj.metadata?.name ?? '', obj);
+        for (const s of [...subs]) s(type, obj);
+      };
+      listeners.add(listener);
+      return {
+        kind,
+        ready: Promise.resolve(),
+        list: () => [...objects.values()],
+        get: (name) => objects.get(name),
+        onChange(l) { subs.add(l); return () => subs.delete(l); },
+        connections: () => 1,
+        async stop() { listeners.delete(listener); subs.clear(); },
+      };
+    },
+    put(obj) { write(obj); },
+    all(kind, namespace) {
+      return [...store.values()].filter((o) => o.kind === kind && (namespace === undefined || o.metadata?.namespace === namespace)).map((o) => structuredClone(o));
+    },
+    setDown(value) { down = value; },
+  };
+  return fake;
+}
