@@ -1,0 +1,21 @@
+/** A condition: what we watch, what we expect, and how to read the current state. */
+import type { ObjectStore } from '../cluster/types.ts';
+
+/** The state seen at one evaluation. `received` is what the failure message prints. */
+export interface Observation {
+  ok: boolean;
+  received: string;
+}
+
+/** An assertion over watched objects, evaluated on every change of its stores. */
+export interface Condition {
+  /** Object reference, e.g. "apps/v1/Deployment kp-3f2a/api". */
+  subject: string;
+  /** Matcher shown in the header, e.g. "toHaveReadyReplicas(3)". */
+  matcher: string;
+  /** Plain-words expectation, e.g. "exactly 3 ready replicas". */
+  expectation: string;
+  /** Stores whose changes can change the verdict. */
+  stores: readonly ObjectStore[];
+  observe(): Observation;
+}

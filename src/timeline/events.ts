@@ -1,0 +1,54 @@
+/** Everything the timeline records: a discriminated union on `kind` (lowercase dotted strings). */
+
+/** Fields every timeline entry carries. */
+export interface TimelineBase {
+  /** Milliseconds since the scenario started (monotonic clock). */
+  t: number;
+  /** Wall-clock ISO timestamp, for people. */
+  at: string;
+}
+
+/** The payloads, one per kind. */
+export type TimelinePayload =
+  | { kind: 'k8s.pod'; name: string; phase: string; ready: boolean; node?: string; reason?: string; deleted?: boolean }
+  | { kind: 'k8s.replicaset'; name: string; desired: number; ready: number; deleted?: boolean }
+  | { kind: 'k8s.deployment'; name: string; desired: number; ready: number; updated: number; available: number; deleted?: boolean }
+  | { kind: 'k8s.hpa'; name: string; current: number; desired: number; deleted?: boolean }
+  | { kind: 'k8s.node'; name: string; ready: boolean; unschedulable: boolean }
+  | { kind: 'k8s.event'; type: string; reason: string; object: string; message: string }
+  | { kind: 'fault.injected'; fault: string; target: string; detail?: string }
+  | { kind: 'fault.reverted'; fault: string; target: string; ok: boolean; detail?: string }
+  | { kind: 'load.started'; target: string; detail?: string }
+  | { kind: 'load.stopped'; target: string; detail?: string }
+  | { kind: 'condition.met'; subject: string; expectation: string; latencyMs?: number }
+  | { kind: 'condition.failed'; subject: string; expectation: string }
+  | { kind: 'marker'; label: string };
+
+/** One recorded entry. */
+export type TimelineEvent = TimelineBase & TimelinePayload;
+
+/** The kinds, as a union. */
+export type TimelineKind = TimelinePayload['kind'];
+
+/** One formatter per kind: the mapped type makes the compiler demand a line for every new kind. */
+const FORMAT: { [K in TimelineKind]: (e: Extract<TimelineEvent, { kind: K }>) => string } = {
+  'k8s.pod': (e) => e.deleted ? `pod/${e.name} deleted` : `pod/${e.name} ${e.phase}/${e.ready ? 'Ready' : 'NotReady'}${e.reason ? ` (${e.reason})` : ''}${e.node ? ` on ${e.node}` : ''}`,
+  'k8s.replicaset': (e) => e.deleted ? `replicaset/${e.name} deleted` : `replicaset/${e.name} ${e.ready}/${e.desired} ready`,
+  'k8s.deployment': (e) => e.deleted ? `deployment/${e.name} deleted` : `deployment/${e.name} ${e.ready}/${e.desired} ready, ${e.updated} updated, ${e.available} available`,
+  'k8s.hpa': (e) => e.deleted ? `hpa/${e.name} deleted` : `hpa/${e.name} current ${e.current}, desired ${e.desired}`,
+  'k8s.node': (e) => `node/${e.name} ${e.ready ? 'Ready' : 'NotReady'}${e.unschedulable ? ',SchedulingDisabled' : ''}`,
+  'k8s.event': (e) => `${e.reason} ${e.object}: ${e.message}`,
+  'fault.injected': (e) => `${e.fault} ${e.target}${e.detail ? ` (${e.detail})` : ''}`,
+  'fault.reverted': (e) => `${e.fault} ${e.target} ${e.ok ? 'undone' : 'undo FAILED'}${e.detail ? ` (${e.detail})` : ''}`,
+  'load.started': (e) => `load on ${e.target}${e.detail ? ` (${e.detail})` : ''}`,
+  'load.stopped': (e) => `load on ${e.target} stopped${e.detail ? ` (${e.detail})` : ''}`,
+  'condition.met': (e) => `${e.subject}: ${e.expectation}${e.latencyMs !== undefined ? ` (seen ${e.latencyMs.toFixed(1)}ms after the change)` : ''}`,
+  'condition.failed': (e) => `${e.subject}: ${e.expectation} NOT met`,
+  marker: (e) => e.label,
+};
+
+/** One readable line for an entry (without its time). */
+export function describeEvent(event: TimelineEvent): string {
+  const format = FORMAT[event.kind] as (e: TimelineEvent) => string;
+  return format(event);
+}
