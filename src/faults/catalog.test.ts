@@ -1,0 +1,27 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describeFaultStep, FAULT_CATALOG } from './catalog.ts';
+
+describe('FAULT_CATALOG', () => {
+  it('has one entry per fault step definition (dry-run listing stays in sync with steps/)', () => {
+    const source = readFileSync(new URL('../../steps/fault.steps.ts', import.meta.url), 'utf8');
+    const expressions = [...source.matchAll(/When\('([^']+)'/g)].map((m) => m[1] ?? '');
+    assert.equal(expressions.length, FAULT_CATALOG.length);
+    const examples: Record<string, string> = {
+      'I kill {int} pod(s) of deployment {string}': 'I kill 2 pods of deployment "api"',
+      'I scale deployment {string} to {int} replica(s)': 'I scale deployment "api" to 1 replica',
+      'I cordon the node running the most {string} pods': 'I cordon the node running the most "api" pods',
+    };
+    for (const expr of expressions) {
+      const example = examples[expr];
+      assert.ok(example, `no example for step "${expr}": add one here and an entry in catalog.ts`);
+      assert.ok(describeFaultStep(example, 7), `catalog does not describe "${example}"`);
+    }
+  });
+
+  it('describes the target and the seed', () => {
+    assert.equal(describeFaultStep('I kill 1 pod of deployment "api"', 42), 'pod-kill: 1 pod(s) of deployment "api" (victims chosen with seed 42)');
+    assert.equal(describeFaultStep('deployment "api" has 3 ready replicas within 30 seconds', 42), undefined);
+  });
+});

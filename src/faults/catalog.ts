@@ -1,0 +1,26 @@
+/**
+ * What each fault step would do, for --dry-run: matched on the step text, so listing needs neither
+ * a cluster nor the support code. Keep in sync with steps/fault.steps.ts (a unit test checks it).
+ */
+
+/** One entry: a step pattern and how to describe its target. */
+export interface FaultDescription {
+  pattern: RegExp;
+  describe: (m: RegExpExecArray, seed: number) => string;
+}
+
+/** The catalogue, one entry per fault step. */
+export const FAULT_CATALOG: readonly FaultDescription[] = [
+  { pattern: /^I kill (\d+) pods? of deployment "([^"]+)"$/, describe: (m, seed) => `pod-kill: ${m[1]} pod(s) of deployment "${m[2]}" (victims chosen with seed ${seed})` },
+  { pattern: /^I scale deployment "([^"]+)" to (\d+) replicas?$/, describe: (m) => `deployment-scale: deployment "${m[1]}" to ${m[2]} replica(s) (previous count restored afterwards)` },
+  { pattern: /^I cordon the node running the most "([^"]+)" pods$/, describe: (m, seed) => `node-cordon: the node running the most "${m[1]}" pods (ties broken with seed ${seed}; uncordoned afterwards)` },
+];
+
+/** The fault a step text would inject, or undefined when the step is not a fault. */
+export function describeFaultStep(text: string, seed: number): string | undefined {
+  for (const entry of FAULT_CATALOG) {
+    const m = entry.pattern.exec(text);
+    if (m) return entry.describe(m, seed);
+  }
+  return undefined;
+}

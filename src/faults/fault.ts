@@ -1,0 +1,27 @@
+/** What every fault module gets, and the shape of what it reports. */
+import type { ClusterClient } from '../cluster/types.ts';
+import type { NamespaceView } from '../cluster/view.ts';
+import type { ScopeJournal } from '../journal/journal.ts';
+import type { Timeline } from '../timeline/timeline.ts';
+import type { Rng } from '../util/rng.ts';
+
+/** Dependencies of a fault; the journal gets the undo before the fault acts. */
+export interface FaultContext {
+  client: ClusterClient;
+  view: NamespaceView;
+  timeline: Timeline;
+  journal: ScopeJournal;
+  rng: Rng;
+}
+
+/** A fault that cannot be injected (bad target, too few pods); the message says what to fix. */
+export class FaultError extends Error {
+  override name = 'FaultError';
+}
+
+/** What a fault did, for the report. */
+export interface FaultOutcome {
+  fault: string;
+  target: string;
+  detail: string;
+}

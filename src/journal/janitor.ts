@@ -1,0 +1,53 @@
+/**
+ * --janitor: cleans what dead runs left behind. For every journalled run whose process is gone it
+ * replays the pending undos (LIFO per scope), then deletes every namespace kubeproof owns whose run
+ * is not alive — including namespaces kept with --keep by finished runs.
+ */
+import type { ClusterClient } from '../cluster/types.ts';
+import { ANNOTATIONS, LABELS, ownedSelector } from '../cluster/namespaces.ts';
+import { isProcessAlive, isRunDead, listRuns, openScope, removeRunIfClean, scopeFiles } from './journal.ts';
+import { revertScope } from './revert.ts';
+import { hostname } from 'node:os';
+import { basename } from 'node:path';
+
+/** What the janitor did, one line per action. */
+export interface JanitorReport {
+  actions: string[];
+  failures: string[];
+  skippedLiveRuns: string[];
+}
+
+/** Runs the janitor against `client` with journals under `journalDir`. */
+export async function runJanitor(client: ClusterClient, journalDir: string): Promise<JanitorReport> {
+  const report: JanitorReport = { actions: [], failures: [], skippedLiveRuns: [] };
+  const liveRuns = new Set<string>();
+  for (const run of listRuns(journalDir)) {
+    if (!isRunDead(run.meta)) {
+      liveRuns.add(run.runId);
+      report.skippedLiveRuns.push(`${run.runId} (pid ${run.meta?.pid} on ${run.meta?.host} is still running)`);
+      continue;
+    }
+    for (const file of scopeFiles(run.dir)) {
+      const scope = openScope(run.dir, basename(file, '.jsonl'));
+      for (const result of await revertScope(client, scope)) {
+        (result.ok ? report.actions : report.failures).push(`run ${run.runId}: ${result.message}`);
+      }
+    }
+    if (removeRunIfClean(run.dir)) report.actions.push(`run ${run.runId}: journal cleared`);
+  }
+  for (const ns of await client.list('Namespace', { labelSelector: ownedSelector() })) {
+    const name = ns.metadata?.name ?? '';
+    const runId = ns.metadata?.labels?.[LABELS.runId] ?? '';
+    const pid = Number(ns.metadata?.annotations?.[ANNOTATIONS.pid] ?? NaN);
+    const host = ns.metadata?.annotations?.[ANNOTATIONS.host];
+    const alive = liveRuns.has(runId) || (host === hostname() && Number.isFinite(pid) && isProcessAlive(pid) && pid !== process.pid);
+    if (alive || ns.metadata?.deletionTimestamp) continue;
+    try {
+      await client.delete('Namespace', name);
+      report.actions.push(`namespace ${name} (run ${runId}) deleted`);
+    } catch (err) {
+      report.failures.push(`namespace ${name}: ${(err as Error).message}`);
+    }
+  }
+  return report;
+}
