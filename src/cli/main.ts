@@ -1,0 +1,244 @@
+#!/usr/bin/env node
+/**
+ * `npm run chaos -- …`: parse → check input (features, steps, manifests) → preflight → run cucumber
+ * through its JS API → reports → exit code. Bad input stops before the cluster is touched.
+ */
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfiguration, loadSources, runCucumber } from '@cucumber/cucumber/api';
+import type { IRunConfiguration, IRunEnvironment } from '@cucumber/cucumber/api';
+import type { Envelope } from '@cucumber/messages';
+import { needsLoad, needsNetpolCanary } from '../capabilities.ts';
+import type { Capabilities } from '../capabilities.ts';
+import { checkManifestDir } from '../cluster/manifests.ts';
+import { createKubeClient, loadKubeConfig } from '../cluster/kube-client.ts';
+import type { ClusterClient } from '../cluster/types.ts';
+import { describeFaultStep } from '../faults/catalog.ts';
+import { DEFAULT_JOURNAL_DIR, openScope, registerRun, removeRunIfClean, runDirOf, scopeFiles } from '../journal/journal.ts';
+import { runJanitor } from '../journal/janitor.ts';
+import { revertScope } from '../journal/revert.ts';
+import { generateAllureReport } from '../report/allure.ts';
+import { createRunModel } from '../report/run-model.ts';
+import { formatMs } from '../util/duration.ts';
+import { newSeed } from '../util/rng.ts';
+import { parseArgs, USAGE } from './args.ts';
+import type { ParsedArgs } from './args.ts';
+import { EXIT, UsageError } from './exit-codes.ts';
+import { checkCluster, describeCapabilities, measureCapabilities } from './preflight.ts';
+import { basename } from 'node:path';
+
+const cwd = process.cwd();
+const say = (line = ''): void => { process.stderr.write(`${line}\n`); };
+const nullStream = (): Writable => new Writable({ write: (_c, _e, cb) => cb() });
+
+/** A scenario as the dry pass sees it. */
+interface PlannedScenario {
+  name: string;
+  uri: string;
+  line: number;
+  tags: string[];
+  steps: string[];
+}
+
+/** Runs cucumber in dry-run mode to learn tags and steps of the selected scenarios and find undefined steps. */
+async function dryPass(config: IRunConfiguration, environment: IRunEnvironment): Promise<{ scenarios: PlannedScenario[]; undefinedSteps: string[] }> {
+  const envelopes: Envelope[] = [];
+  const dryConfig: IRunConfiguration = {
+    ...config,
+    runtime: { ...config.runtime, dryRun: true, parallel: 0 },
+    formats: { ...config.formats, stdout: 'summary', files: {}, publish: false },
+  };
+  await runCucumber(dryConfig, { ...environment, stdout: nullStream() }, (e) => envelopes.push(e));
+  const lineOf = new Map<string, number>();
+  const stepText = new Map<string, string>();
+  const pickleOfStep = new Map<string, string>();
+  const scenarios = new Map<string, PlannedScenario>();
+  for (const e of envelopes) {
+    for (const child of e.gherkinDocument?.feature?.children ?? []) {
+      const all = child.rule ? child.rule.children : [child];
+      for (const c of all) if (c.scenario) lineOf.set(c.scenario.id, c.scenario.location.line);
+    }
+    if (e.pickle) {
+      const p = e.pickle;
+      scenarios.set(p.id, { name: p.name, uri: p.uri, line: lineOf.get(p.astNodeIds[0] ?? '') ?? 0, tags: p.tags.map((t) => t.name), steps: p.steps.map((s) => s.text) });
+      for (const s of p.steps) { stepText.set(s.id, s.text); pickleOfStep.set(s.id, p.id); }
+    }
+  }
+  const undefinedSteps: string[] = [];
+  for (const e of envelopes) {
+    if (e.suggestion) {
+      const pickle = scenarios.get(pickleOfStep.get(e.suggestion.pickleStepId) ?? '');
+      const where = pickle ? `${pickle.uri}:${pickle.line}` : '?';
+      const snippet = e.suggestion.snippets[0]?.code ?? '';
+      undefinedSteps.push(`undefined step "${stepText.get(e.suggestion.pickleStepId)}" in ${where}; implement it, e.g.:\n${snippet}`);
+    }
+  }
+  return { scenarios: [...scenarios.values()], undefinedSteps };
+}
+
+/** Validates manifests that scenarios will apply, so invalid YAML stops the run before the cluster is touched. */
+function checkManifests(scenarios: readonly PlannedScenario[]): void {
+  const dirs = new Set<string>();
+  for (const s of scenarios) {
+    for (const step of s.steps) {
+      const applied = /^the manifests in "([^"]+)" are applied$/.exec(step)?.[1];
+      const fixture = /^the fixture "([^"]+)" is deployed$/.exec(step)?.[1];
+      if (applied) dirs.add(applied);
+      // A missing fixture is reported by its step (the scenario fails with a clear message); only parse existing ones.
+      if (fixture && checkManifestDir(`fixtures/${fixture}/manifests`, cwd)?.includes('invalid')) dirs.add(`fixtures/${fixture}/manifests`);
+    }
+  }
+  for (const dir of dirs) {
+    const problem = checkManifestDir(dir, cwd);
+    if (problem) throw new UsageError(problem);
+  }
+}
+
+function printDryRun(scenarios: readonly PlannedScenario[], seed: number): void {
+  process.stdout.write(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} would run (dry run: the cluster is not touched)\n`);
+  scenarios.forEach((s, i) => {
+    process.stdout.write(`[${i + 1}/${scenarios.length}] ${s.name}  (${s.uri}:${s.line})${s.tags.length ? `  ${s.tags.join(' ')}` : ''}\n`);
+    const faults = s.steps.map((t) => describeFaultStep(t, seed)).filter((f): f is string => Boolean(f));
+    for (const f of faults) process.stdout.write(`      fault: ${f}\n`);
+    if (!faults.length) process.stdout.write('      no fault\n');
+  });
+}
+
+async function janitorMode(args: ParsedArgs): Promise<number> {
+  const client = createKubeClient(loadKubeConfig(args.own.context));
+  await checkCluster(client, { allowContext: args.own.allowContext, netpolCanary: false, k6: false, runId: '', onCanaryNamespace: () => {} });
+  const report = await runJanitor(client, resolve(cwd, DEFAULT_JOURNAL_DIR));
+  for (const line of report.skippedLiveRuns) say(`janitor: left alone, still running: ${line}`);
+  for (const line of report.actions) say(`janitor: ${line}`);
+  for (const line of report.failures) say(`janitor: FAILED ${line}`);
+  if (!report.actions.length && !report.failures.length) say('janitor: nothing to clean');
+  return report.failures.length ? EXIT.error : EXIT.passed;
+}
+
+/** Replays every pending undo of this run (SIGINT/SIGTERM, or a run that crashed). */
+async function revertRun(client: ClusterClient, runDir: string): Promise<void> {
+  for (const file of scopeFiles(runDir)) {
+    const results = await revertScope(client, openScope(runDir, basename(file, '.jsonl')));
+    for (const r of results) say(`  ${r.ok ? 'undone' : 'FAILED'}: ${r.message}`);
+  }
+  removeRunIfClean(runDir);
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const started = performance.now();
+  const args = parseArgs(argv);
+  if (args.own.help) { process.stdout.write(`${USAGE}\n`); return EXIT.passed; }
+  if (args.own.janitor) return janitorMode(args);
+
+  const environment: IRunEnvironment = { cwd, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  let runConfiguration: IRunConfiguration;
+  try {
+    ({ runConfiguration } = await loadConfiguration({ file: args.configFile, profiles: args.profiles, provided: args.cucumber }, environment));
+  } catch (err) {
+    throw new UsageError(`cannot load the cucumber configuration: ${(err as Error).message}`);
+  }
+  // CLI paths replace the profile's paths (cucumber 13 would merge them and run both).
+  if (args.paths.length) runConfiguration.sources.paths = args.paths;
+
+  const sources = await loadSources(runConfiguration.sources, { ...environment, stdout: nullStream() });
+  const parseError = sources.errors[0];
+  if (parseError) throw new UsageError(`malformed feature file ${parseError.uri} line ${parseError.location.line}: ${parseError.message.split('\n').pop()?.trim() ?? parseError.message}`);
+  if (sources.plan.length === 0) {
+    const tags = runConfiguration.sources.tagExpression;
+    throw new UsageError(`no scenario matched${tags ? ` the tag expression "${tags}"` : ''}${runConfiguration.sources.names.length ? ` and names ${runConfiguration.sources.names.join(', ')}` : ''} in ${runConfiguration.sources.paths.join(', ')}`);
+  }
+  const dry = await dryPass(runConfiguration, environment);
+  const firstUndefined = dry.undefinedSteps[0];
+  if (firstUndefined) {
+    const [line, ...snippet] = firstUndefined.split('\n');
+    throw new UsageError(line ?? firstUndefined, snippet.join('\n') + (dry.undefinedSteps.length > 1 ? `\n(${dry.undefinedSteps.length - 1} more undefined step${dry.undefinedSteps.length > 2 ? 's' : ''})` : ''));
+  }
+  checkManifests(dry.scenarios);
+  const seed = args.own.seed ?? newSeed();
+  if (args.own.dryRun) { printDryRun(dry.scenarios, seed); return EXIT.passed; }
+
+  // From here on the cluster is touched.
+  const runId = randomBytes(3).toString('hex');
+  const journalDir = resolve(cwd, DEFAULT_JOURNAL_DIR);
+  let client: ClusterClient;
+  try {
+    client = createKubeClient(loadKubeConfig(args.own.context));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const allTags = dry.scenarios.flatMap((s) => s.tags);
+  const runDir = runDirOf(journalDir, runId);
+  const runScope = openScope(runDir, 'run');
+  const needs = {
+    allowContext: args.own.allowContext, netpolCanary: needsNetpolCanary(allTags), k6: needsLoad(allTags), runId,
+    onCanaryNamespace: (name: string) => { runScope.record('namespace.delete', { name }, `delete namespace ${name}`); },
+  };
+  const version = await checkCluster(client, needs);
+  registerRun(journalDir, { runId, context: client.contextName, startedAt: new Date().toISOString(), seed });
+  say(`kubeproof run ${runId}: context ${client.contextName} (Kubernetes ${version}), seed ${seed} (replay with --seed ${seed}), ${dry.scenarios.length} scenario${dry.scenarios.length === 1 ? '' : 's'}`);
+  const capabilities: Capabilities = await measureCapabilities(client, needs);
+  await revertScope(client, runScope);
+  describeCapabilities(capabilities).forEach((l) => say(l));
+
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) return;
+    interrupted = true;
+    say(`\n${signal}: undoing journalled faults of run ${runId} before exiting…`);
+    void revertRun(client, runDir).finally(() => process.exit(EXIT.error));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  rmSync(resolve(cwd, 'reports'), { recursive: true, force: true });
+  runConfiguration.runtime.worldParameters = {
+    ...runConfiguration.runtime.worldParameters,
+    runId, seed, context: client.contextName, journalDir, keep: args.own.keep, cwd, capabilities,
+  } as unknown as typeof runConfiguration.runtime.worldParameters;
+  runConfiguration.formats.options = {
+    ...runConfiguration.formats.options,
+    environmentInfo: { ...(runConfiguration.formats.options.environmentInfo as object), kubeContext: client.contextName, kubernetes: version, seed: String(seed), runId },
+  };
+  const model = createRunModel();
+  let runError: unknown;
+  try {
+    await runCucumber(runConfiguration, environment, (e) => model.ingest(e));
+  } catch (err) {
+    runError = err;
+  }
+  // Safety net: anything a crashed After hook left pending is undone here.
+  await revertRun(client, runDir);
+
+  let allure = '';
+  try {
+    allure = await generateAllureReport(cwd, 'reports/allure-results');
+  } catch (err) {
+    say(`warning: the Allure report could not be generated: ${(err as Error).message}`);
+  }
+  const counts = model.counts();
+  const total = model.results().length;
+  say('');
+  say(`kubeproof: ${total} scenario${total === 1 ? '' : 's'} — ${counts.PASS} PASS, ${counts.FAIL} FAIL, ${counts.INCONCLUSIVE} INCONCLUSIVE, ${counts.ERROR} ERROR  (seed ${seed}, run ${runId}, ${formatMs(performance.now() - started)})`);
+  for (const r of model.results().filter((x) => x.verdict === 'INCONCLUSIVE')) say(`  INCONCLUSIVE ${r.name}: ${r.message}`);
+  say(`reports: ${[allure, 'reports/cucumber-report.html', 'reports/junit.xml', 'reports/messages.ndjson'].filter(Boolean).join(', ')}`);
+  if (runError) { say(`error: ${(runError as Error).message}`); return EXIT.error; }
+  if (model.hookErrors().length) { say(`error: ${model.hookErrors()[0]}`); return EXIT.error; }
+  if (counts.ERROR > 0) return EXIT.error;
+  if (counts.FAIL > 0) return EXIT.failed;
+  return EXIT.passed;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`kubeproof: ${err.message}\n`);
+      if (err.details) process.stderr.write(`${err.details}\n`);
+    } else {
+      process.stderr.write(`kubeproof: tooling error: ${(err as Error)?.stack ?? String(err)}\n`);
+    }
+    process.exitCode = EXIT.error;
+  },
+);

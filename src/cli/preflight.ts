@@ -1,0 +1,80 @@
+/**
+ * Preflight, before any scenario: tools present, API reachable, context is kind (unless allowed),
+ * then capabilities. Problems that make the run impossible throw UsageError (one line, exit 2);
+ * capability gaps are returned and make only the affected scenarios INCONCLUSIVE.
+ */
+import type { Capabilities } from '../capabilities.ts';
+import { describeNode } from '../cluster/describe.ts';
+import { whyNotKind } from '../cluster/kind.ts';
+import type { ClusterClient } from '../cluster/types.ts';
+import { isInstalled } from '../util/exec.ts';
+import { UsageError } from './exit-codes.ts';
+import { runNetpolCanary } from './netpol-canary.ts';
+
+/** What preflight must check, derived from the selected scenarios. */
+export interface PreflightNeeds {
+  allowContext: boolean;
+  netpolCanary: boolean;
+  k6: boolean;
+  runId: string;
+  /** Called with the canary's namespace before it is created (so it gets journalled). */
+  onCanaryNamespace: (name: string) => void;
+  /** Injected for tests: whether a binary can be started. */
+  isInstalled?: (cmd: string, args: readonly string[]) => Promise<boolean>;
+}
+
+/** Checks reachability and safety; throws UsageError with one clear line. */
+export async function checkCluster(client: ClusterClient, needs: PreflightNeeds): Promise<string> {
+  const installed = needs.isInstalled ?? isInstalled;
+  if (!(await installed('docker', ['version', '--format', '{{.Client.Version}}']))) {
+    throw new UsageError('docker is not installed or not on PATH: kubeproof drives kind node containers through docker');
+  }
+  if (needs.k6 && !(await installed('k6', ['version']))) {
+    throw new UsageError('k6 is not installed or not on PATH, and the selected scenarios generate load (@load); install k6 or deselect them with --tags "not @load"');
+  }
+  let version: string;
+  try {
+    version = await client.version(5000);
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message} (context "${client.contextName}"; is the cluster up? try: npm run cluster:up)`);
+  }
+  if (!needs.allowContext) {
+    const why = await whyNotKind(client);
+    if (why) throw new UsageError(`${why}; refusing to inject faults there (pass --allow-context if you really mean it)`);
+  }
+  return version;
+}
+
+/** Measures what the cluster can do. Never throws for a gap; the gap is a capability value. */
+export async function measureCapabilities(client: ClusterClient, needs: PreflightNeeds): Promise<Capabilities> {
+  const nodes = await client.list('Node');
+  const workers = nodes.filter((n) => !('node-role.kubernetes.io/control-plane' in (n.metadata?.labels ?? {})))
+    .filter((n) => { const d = describeNode(n); return d.ready && !d.unschedulable; }).length;
+  let metrics: Capabilities['metrics'];
+  try {
+    const res = await client.getRaw('/apis/metrics.k8s.io/v1beta1/nodes');
+    metrics = res.status === 200
+      ? { ok: true, detail: 'metrics.k8s.io answers' }
+      : { ok: false, detail: `GET /apis/metrics.k8s.io/v1beta1/nodes answered HTTP ${res.status} (is metrics-server installed and ready?)` };
+  } catch (err) {
+    metrics = { ok: false, detail: (err as Error).message };
+  }
+  let netpol: Capabilities['netpol'] = { state: 'not-checked', detail: 'no selected scenario needs it' };
+  if (needs.netpolCanary) {
+    try {
+      netpol = await runNetpolCanary(client, needs.runId, needs.onCanaryNamespace);
+    } catch (err) {
+      netpol = { state: 'unknown', detail: `the canary itself failed: ${(err as Error).message}` };
+    }
+  }
+  return { workers, metrics, netpol };
+}
+
+/** One line per capability, for the run header. */
+export function describeCapabilities(caps: Capabilities): string[] {
+  return [
+    `  workers:        ${caps.workers} ready`,
+    `  metrics API:    ${caps.metrics.ok ? 'yes' : 'NO'} — ${caps.metrics.detail}`,
+    `  NetworkPolicy:  ${caps.netpol.state} — ${caps.netpol.detail}`,
+  ];
+}

@@ -1,0 +1,27 @@
+/** Stdout formatter: one line per finished scenario, "[i/n] VERDICT name (time)", details for non-passes. */
+import type { FormatterPlugin } from '@cucumber/cucumber/api';
+import { formatMs } from '../util/duration.ts';
+import { createRunModel } from './run-model.ts';
+import type { ScenarioResult } from './run-model.ts';
+
+const ICON: Record<ScenarioResult['verdict'], string> = { PASS: '✔ PASS', FAIL: '✘ FAIL', INCONCLUSIVE: '? INCONCLUSIVE', ERROR: '! ERROR' };
+
+/** Renders one scenario's progress line (and its message, indented, when it did not pass). */
+export function progressLine(result: ScenarioResult, index: number, total: number): string {
+  const head = `[${index}/${total}] ${ICON[result.verdict]}  ${result.name}  (${result.uri}:${result.line}, ${formatMs(result.durationMs)}${result.attempt > 0 ? `, attempt ${result.attempt + 1}` : ''})`;
+  if (result.verdict === 'PASS' || !result.message) return `${head}\n`;
+  const body = result.message.split('\n').map((l) => `      ${l}`).join('\n');
+  const info = result.info ? `\n      (${result.info})` : '';
+  return `${head}\n${body}${info}\n`;
+}
+
+const plugin = {
+  type: 'formatter',
+  formatter({ on, write }) {
+    const model = createRunModel();
+    model.onFinished((result, index) => write(progressLine(result, index, model.total())));
+    on('message', (envelope) => model.ingest(envelope));
+  },
+} satisfies FormatterPlugin;
+
+export default plugin;
