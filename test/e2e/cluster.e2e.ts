@@ -1,0 +1,142 @@
+/**
+ * End to end on the real kind cluster. The first test fails (not skips) when the cluster is
+ * unreachable, so `npm test` can never pass without having exercised a cluster.
+ */
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { kube, ownedNamespaces, ROOT, runCli, runIdOf, startCli, waitUntil } from './helpers.ts';
+
+interface Envelope { [key: string]: any }
+const messages = (): Envelope[] => readFileSync(join(ROOT, 'reports/messages.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Envelope);
+const attachments = (): Envelope[] => messages().filter((m) => m.attachment).map((m) => m.attachment);
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((e) => { const f = join(dir, e); return statSync(f).isDirectory() ? allFiles(f) : [f]; });
+}
+
+async function cordonedNodes(): Promise<string[]> {
+  return (await kube().list('Node')).filter((n) => n.spec?.unschedulable).map((n) => n.metadata?.name ?? '');
+}
+
+describe('real cluster', { concurrency: false }, () => {
+  before(async () => {
+    // Fail loudly (not skip) without a cluster: e2e results must come from a real one.
+    await assert.doesNotReject(kube().version(5000), 'the kind cluster is not reachable; start it with npm run cluster:up');
+    assert.deepEqual(await cordonedNodes(), [], 'a node is cordoned before the tests; run npm run chaos -- --janitor');
+  });
+
+  it('runs the shipped foundation features: exit 0, every report written, nothing left behind', async () => {
+    const result = await runCli(['--tags', '@foundation']);
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /\[1\/4\] ✔ PASS/);
+    assert.match(result.stdout, /\[4\/4\] ✔ PASS/);
+    assert.match(result.stderr, /4 scenarios — 4 PASS, 0 FAIL, 0 INCONCLUSIVE, 0 ERROR/);
+    for (const f of ['reports/cucumber-report.html', 'reports/junit.xml', 'reports/messages.ndjson', 'reports/allure-report/index.html']) {
+      assert.ok(existsSync(join(ROOT, f)), `${f} missing`);
+    }
+    assert.ok(readdirSync(join(ROOT, 'reports/allure-results')).some((f) => f.endsWith('-result.json')), 'no Allure results');
+    assert.match(readFileSync(join(ROOT, 'reports/junit.xml'), 'utf8'), /<testsuite[^>]*tests="4"[^>]*failures="0"/);
+    const timelines = attachments().filter((a) => a.fileName === 'timeline.json').map((a) => JSON.parse(a.body));
+    assert.equal(timelines.length, 4, 'every scenario carries its timeline');
+    const killed = timelines.find((t) => t.events.some((e: Envelope) => e.kind === 'fault.injected' && e.fault === 'pod-kill'));
+    assert.ok(killed?.events.some((e: Envelope) => e.kind === 'k8s.pod' && e.deleted), 'the timeline shows the killed pod going away');
+    assert.equal(typeof killed?.timeToRecoverMs, 'number', 'time to recover is computed from the timeline');
+    const runId = runIdOf(result.stderr);
+    assert.ok(runId);
+    await waitUntil('the run\'s namespaces to be gone', 120_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
+    assert.deepEqual(await cordonedNodes(), [], 'the cordon fault was undone');
+  });
+
+  it('@exclusive scenarios never overlap with others under --parallel', async () => {
+    const result = await runCli(['--tags', '@foundation', '--parallel', '3']);
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    const pickles = new Map(messages().filter((m) => m.pickle).map((m) => [m.pickle.id, m.pickle]));
+    const cases = new Map(messages().filter((m) => m.testCase).map((m) => [m.testCase.id, m.testCase.pickleId]));
+    const spans = new Map<string, { start: number; end: number; exclusive: boolean }>();
+    const seconds = (t: { seconds: number; nanos: number }): number => t.seconds + t.nanos / 1e9;
+    for (const m of messages()) {
+      if (m.testCaseStarted) {
+        const pickle = pickles.get(cases.get(m.testCaseStarted.testCaseId));
+        spans.set(m.testCaseStarted.id, { start: seconds(m.testCaseStarted.timestamp), end: Infinity, exclusive: pickle.tags.some((t: Envelope) => t.name === '@exclusive') });
+      }
+      if (m.testCaseFinished) spans.get(m.testCaseFinished.testCaseStartedId)!.end = seconds(m.testCaseFinished.timestamp);
+    }
+    const all = [...spans.values()];
+    const overlaps = (a: typeof all[0], b: typeof all[0]): boolean => a.start < b.end && b.start < a.end;
+    const others = all.filter((s) => !s.exclusive);
+    assert.ok(others.some((a) => others.some((b) => a !== b && overlaps(a, b))), 'non-exclusive scenarios should have run in parallel');
+    for (const ex of all.filter((s) => s.exclusive)) {
+      assert.ok(all.every((o) => o === ex || !overlaps(ex, o)), 'an @exclusive scenario overlapped another one');
+    }
+  });
+
+  it('broken variant: a deployment that cannot become ready FAILS with our message, evidence, and exit 1; --keep keeps its namespace', async () => {
+    const result = await runCli(['test/e2e/features/broken/unready.feature', '--keep']);
+    assert.equal(result.code, 1, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /\[1\/1\] ✘ FAIL  replicas that can never be scheduled/);
+    assert.match(result.stdout, /expect\(apps\/v1\/Deployment kp-[0-9a-f]{6}-[^)]+\/stuck\)\.toHaveReadyReplicas\(3\) failed/);
+    assert.match(result.stdout, /Expected: 3 ready replicas within 10\.0s/);
+    assert.match(result.stdout, /Received: 0\/3 ready \(stuck-[^ ]+ Pending: Unschedulable/);
+    assert.match(result.stdout, /unchanged since \+\d+\.\ds/);
+    assert.match(result.stdout, /Timeout: {2}10000ms \(condition budget "within 10 seconds"; step cap 600000ms\)/);
+    const names = attachments().map((a) => a.fileName);
+    for (const f of ['evidence-events.json', 'evidence-status.json', 'evidence-pod-logs.txt', 'timeline.json']) assert.ok(names.includes(f), `${f} not attached`);
+    assert.match(attachments().find((a) => a.fileName === 'evidence-events.json')?.body ?? '', /FailedScheduling/);
+    const runId = runIdOf(result.stderr);
+    assert.equal((await ownedNamespaces(runId)).length, 1, '--keep must keep the failed scenario\'s namespace');
+    const janitor = await runCli(['--janitor']);
+    assert.equal(janitor.code, 0, janitor.stderr);
+    await waitUntil('the kept namespace to be deleted by --janitor', 120_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
+  });
+
+  it('a missing fixture fails its step with a clear message (exit 2: the environment, not the system, is wrong)', async () => {
+    const result = await runCli(['test/e2e/features/broken/missing-fixture.feature']);
+    assert.equal(result.code, 2, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /! ERROR .*fixture "no-such-fixture" is not installed: expected its manifests in fixtures\/no-such-fixture\/manifests\//s);
+  });
+
+  it('Secret values never reach a report, even when a pod logs them', async () => {
+    const secret = 'kp-e2e-secret-value-7731';
+    const result = await runCli(['test/e2e/features/secret/secret.feature']);
+    assert.equal(result.code, 1, `${result.stdout}\n${result.stderr}`);
+    const logs = attachments().find((a) => a.fileName === 'evidence-pod-logs.txt')?.body ?? '';
+    assert.match(logs, /\*\*\*REDACTED\*\*\*/, 'the pod log must have contained the secret (else this test proves nothing)');
+    const leaks = allFiles(join(ROOT, 'reports')).filter((f) => {
+      const body = readFileSync(f);
+      return body.includes(secret) || body.includes(Buffer.from(secret).toString('base64'));
+    });
+    assert.deepEqual(leaks, []);
+  });
+
+  it('SIGKILL mid-scenario leaves a journalled fault; --janitor undoes it and deletes the namespace', async () => {
+    const run = startCli(['test/e2e/features/sigkill/cordon-and-wait.feature']);
+    const node = await waitUntil('the scenario to cordon a node', 120_000, async () => (await cordonedNodes())[0]);
+    const runId = runIdOf(run.output());
+    assert.ok(runId, run.output());
+    run.child.kill('SIGKILL');
+    await run.done;
+    assert.deepEqual(await cordonedNodes(), [node], 'the killed run could not clean up: the node is still cordoned');
+    assert.equal((await ownedNamespaces(runId)).length, 1);
+
+    const janitor = await runCli(['--janitor']);
+    assert.equal(janitor.code, 0, janitor.stderr);
+    assert.match(janitor.stderr, new RegExp(`node ${node} uncordoned`));
+    assert.deepEqual(await cordonedNodes(), []);
+    await waitUntil('the dead run\'s namespace to be gone', 120_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
+    assert.equal(existsSync(join(ROOT, '.kubeproof/journal', runId!)), false, 'the dead run\'s journal is cleared');
+  });
+
+  it('SIGINT mid-scenario undoes the fault before exiting 2', async () => {
+    const run = startCli(['test/e2e/features/sigkill/cordon-and-wait.feature']);
+    await waitUntil('the scenario to cordon a node', 120_000, async () => (await cordonedNodes())[0]);
+    run.child.kill('SIGINT');
+    const result = await run.done;
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /SIGINT: undoing journalled faults/);
+    assert.deepEqual(await cordonedNodes(), []);
+    const runId = runIdOf(result.stderr);
+    await waitUntil('the interrupted run\'s namespace to be gone', 120_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
+  });
+});

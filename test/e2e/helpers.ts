@@ -1,0 +1,66 @@
+/** Helpers for end-to-end tests: run the real CLI, talk to the real cluster, wait with a deadline. */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createKubeClient, loadKubeConfig } from '../../src/cluster/kube-client.ts';
+import type { ClusterClient } from '../../src/cluster/types.ts';
+
+/** Project root. */
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** Output of a finished CLI run. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts `node src/cli/main.ts …` with the same (pinned) Node binary as the test. */
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; done: Promise<CliRun>; output: () => string } {
+  const child = spawn(process.execPath, ['src/cli/main.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const done = new Promise<CliRun>((res) => child.on('close', (code) => res({ code, stdout, stderr })));
+  return { child, done, output: () => stdout + stderr };
+}
+
+/** Runs the CLI to completion. */
+export function runCli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<CliRun> {
+  return startCli(args, env).done;
+}
+
+let client: ClusterClient | undefined;
+/** A client for the context the CLI will use (the kubeconfig's current context). */
+export function kube(): ClusterClient {
+  client ??= createKubeClient(loadKubeConfig(process.env.KUBEPROOF_CONTEXT));
+  return client;
+}
+
+/** Polls `probe` until it returns a value (not undefined) or the deadline passes; throws `what` on timeout. */
+export async function waitUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+}
+
+/** Owned namespaces currently present (optionally of one run), excluding those already terminating. */
+export async function ownedNamespaces(runId?: string): Promise<string[]> {
+  const selector = `app.kubernetes.io/managed-by=kubeproof${runId ? `,kubeproof.dev/run-id=${runId}` : ''}`;
+  return (await kube().list('Namespace', { labelSelector: selector })).map((n) => n.metadata?.name ?? '');
+}
+
+/** The run id printed in the CLI header ("kubeproof run abc123: …"). */
+export function runIdOf(output: string): string | undefined {
+  return /kubeproof run ([0-9a-f]{6}):/.exec(output)?.[1];
+}
