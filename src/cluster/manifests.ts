@@ -1,6 +1,6 @@
 /** Reads manifest folders. Bad YAML is reported with file and line, before anything is applied. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from './types.ts';
 
@@ -64,7 +64,7 @@ function lineOf(text: string, offset: number): number {
  * @throws ManifestError when the folder is missing or empty, or a file is invalid
  */
 export function loadManifestDir(dir: string, cwd = process.cwd()): LoadedManifest[] {
-  const full = join(cwd, dir);
+  const full = resolve(cwd, dir); // absolute folders work too
   let isDir = false;
   try { isDir = statSync(full).isDirectory(); } catch { isDir = false; }
   if (!isDir) throw new ManifestError(`manifest folder "${dir}" does not exist (looked in ${full})`);

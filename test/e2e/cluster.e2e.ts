@@ -4,7 +4,8 @@
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kube, ownedNamespaces, ROOT, runCli, runIdOf, startCli, waitUntil } from './helpers.ts';
 
@@ -18,6 +19,52 @@ function allFiles(dir: string): string[] {
 
 async function cordonedNodes(): Promise<string[]> {
   return (await kube().list('Node')).filter((n) => n.spec?.unschedulable).map((n) => n.metadata?.name ?? '');
+}
+
+/** The etcd image every kind node has (no registry is reachable); etcd logs its --name at startup. */
+async function etcdImage(): Promise<string> {
+  const pods = await kube().list('Pod', { namespace: 'kube-system', labelSelector: 'component=etcd' });
+  const image = pods[0]?.spec?.containers?.[0]?.image as string | undefined;
+  assert.ok(image, 'no etcd pod in kube-system');
+  return image;
+}
+
+/** Writes (outside the repo) a scenario whose pod logs a Secret value and then fails, so evidence is collected. */
+function writeLeakyScenario(secret: string, image: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kp-leaky-'));
+  mkdirSync(join(dir, 'manifests'));
+  writeFileSync(join(dir, 'manifests', 'leaky.yaml'), `apiVersion: v1
+kind: Secret
+metadata: { name: db-credentials }
+stringData: { password: ${secret} }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: leaky }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: leaky } }
+  template:
+    metadata: { labels: { app: leaky } }
+    spec:
+      terminationGracePeriodSeconds: 0
+      containers:
+      - name: etcd
+        image: ${image}
+        imagePullPolicy: IfNotPresent
+        env:
+        - name: PASSWORD
+          valueFrom: { secretKeyRef: { name: db-credentials, key: password } }
+        # Kubernetes expands $(PASSWORD) here, so etcd prints the secret in its startup log.
+        command: [etcd, "--name=$(PASSWORD)", --data-dir=/tmp/etcd]
+`);
+  writeFileSync(join(dir, 'leaky.feature'), `Feature: a pod that logs a Secret value
+  Scenario: evidence of a failure must not leak the secret
+    Given the manifests in "${join(dir, 'manifests')}" are applied
+    And deployment "leaky" has 1 ready replica within 60 seconds
+    Then deployment "leaky" has 2 ready replicas within 5 seconds
+`);
+  return join(dir, 'leaky.feature');
 }
 
 describe('real cluster', { concurrency: false }, () => {
@@ -99,7 +146,7 @@ describe('real cluster', { concurrency: false }, () => {
 
   it('Secret values never reach a report, even when a pod logs them', async () => {
     const secret = 'kp-e2e-secret-value-7731';
-    const result = await runCli(['test/e2e/features/secret/secret.feature']);
+    const result = await runCli([writeLeakyScenario(secret, await etcdImage())]);
     assert.equal(result.code, 1, `${result.stdout}\n${result.stderr}`);
     const logs = attachments().find((a) => a.fileName === 'evidence-pod-logs.txt')?.body ?? '';
     assert.match(logs, /\*\*\*REDACTED\*\*\*/, 'the pod log must have contained the secret (else this test proves nothing)');
@@ -108,6 +155,16 @@ describe('real cluster', { concurrency: false }, () => {
       return body.includes(secret) || body.includes(Buffer.from(secret).toString('base64'));
     });
     assert.deepEqual(leaks, []);
+  });
+
+  it('a scenario whose capabilities are missing is INCONCLUSIVE with its reason, and touches nothing', async () => {
+    const result = await runCli(['test/e2e/features/inconclusive/too-few-workers.feature']);
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /\[1\/1\] \? INCONCLUSIVE  needs nine worker nodes/);
+    assert.match(result.stdout, /@workers:9 needs at least 9 ready worker nodes, the cluster has 3/);
+    assert.match(result.stderr, /1 scenario — 0 PASS, 0 FAIL, 1 INCONCLUSIVE, 0 ERROR/);
+    assert.equal((await ownedNamespaces(runIdOf(result.stderr))).length, 0, 'an INCONCLUSIVE scenario must not create its namespace');
+    assert.match(readFileSync(join(ROOT, 'reports/junit.xml'), 'utf8'), /<skipped/);
   });
 
   it('SIGKILL mid-scenario leaves a journalled fault; --janitor undoes it and deletes the namespace', async () => {
