@@ -29,6 +29,7 @@ import { openScope, runDirOf } from './journal/journal.ts';
 import type { ScopeJournal } from './journal/journal.ts';
 import { revertScope } from './journal/revert.ts';
 import { createRedactor } from './report/redact.ts';
+import { timelineChart } from './report/timeline-chart.ts';
 import type { Redactor } from './report/redact.ts';
 import { recordStores } from './timeline/recorder.ts';
 import { createTimeline, timeToRecover } from './timeline/timeline.ts';
@@ -222,6 +223,8 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
       await view.stop();
       const summary = { namespace, seed: params.seed, timeToRecoverMs: recoverMs ?? null, timeToRecover: recoverMs === undefined ? null : formatMs(recoverMs), ...timeline.toJSON() };
       attach(JSON.stringify(redactor.object(summary), null, 2), 'application/json', 'timeline.json');
+      const chart = timelineChart(timeline.events());
+      if (chart) attach(redactor.text(chart), 'image/svg+xml', 'timeline.svg');
       return notes.map((n) => redactor.text(n));
     },
   };

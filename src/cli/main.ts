@@ -16,6 +16,7 @@ import { checkManifestDir } from '../cluster/manifests.ts';
 import { createKubeClient, loadKubeConfig } from '../cluster/kube-client.ts';
 import type { ClusterClient } from '../cluster/types.ts';
 import { describeFaultStep } from '../faults/catalog.ts';
+import type { ScopeJournal } from '../journal/journal.ts';
 import { DEFAULT_JOURNAL_DIR, openScope, registerRun, removeRunIfClean, runDirOf, scopeFiles } from '../journal/journal.ts';
 import { runJanitor } from '../journal/janitor.ts';
 import { revertScope } from '../journal/revert.ts';
@@ -170,13 +171,15 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const allTags = dry.scenarios.flatMap((s) => s.tags);
   const runDir = runDirOf(journalDir, runId);
-  const runScope = openScope(runDir, 'run');
+  // The run's own scope (canary namespace) is opened only once preflight passed: a rejected run leaves no journal.
+  let runScope: ScopeJournal | undefined;
   const needs = {
     allowContext: args.own.allowContext, netpolCanary: needsNetpolCanary(allTags), k6: needsLoad(allTags), runId,
-    onCanaryNamespace: (name: string) => { runScope.record('namespace.delete', { name }, `delete namespace ${name}`); },
+    onCanaryNamespace: (name: string) => { runScope?.record('namespace.delete', { name }, `delete namespace ${name}`); },
   };
   const version = await checkCluster(client, needs);
   registerRun(journalDir, { runId, context: client.contextName, startedAt: new Date().toISOString(), seed });
+  runScope = openScope(runDir, 'run');
   say(`kubeproof run ${runId}: context ${client.contextName} (Kubernetes ${version}), seed ${seed} (replay with --seed ${seed}), ${dry.scenarios.length} scenario${dry.scenarios.length === 1 ? '' : 's'}`);
   const capabilities: Capabilities = await measureCapabilities(client, needs);
   await revertScope(client, runScope);
