@@ -70,6 +70,21 @@ describe('createInformerStore', () => {
     await store.stop();
   });
 
+  it('re-watches a quiet resource at once after the client inactivity timeout (no backoff, no error)', async () => {
+    const api = scriptedSource();
+    const errors: unknown[] = [];
+    const delays: number[] = [];
+    const store = createInformerStore('Pod', api.source, { delay: async (ms) => { delays.push(ms); }, onError: (e) => errors.push(e) });
+    await until(() => api.watches.length === 1);
+    for (let i = 2; i <= 4; i++) {
+      api.current()?.onDone(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      await until(() => api.watches.length === i);
+    }
+    assert.deepEqual(delays, []);
+    assert.deepEqual(errors, []);
+    await store.stop();
+  });
+
   it('relists after 410 Gone and reports objects deleted while it was away', async () => {
     const api = scriptedSource();
     api.state.set('a', pod('a', '1'));

@@ -27,6 +27,11 @@ function keyOf(obj: KubeObject): string {
   return obj.metadata?.name ?? '';
 }
 
+/** client-node's 30 s inactivity timeout on a quiet watch: a normal end, not a failure. */
+function isQuietTimeout(err: unknown): boolean {
+  return (err as { name?: string } | undefined)?.name === 'TimeoutError';
+}
+
 function isGone(err: unknown): boolean {
   const e = err as { statusCode?: number; code?: number; status?: number } | undefined;
   return e?.statusCode === 410 || e?.code === 410 || e?.status === 410;
@@ -109,7 +114,8 @@ export function createInformerStore(kind: KindName, source: ListWatchSource, opt
         const err = await ended;
         current = undefined;
         if (stopped) return;
-        if (err) {
+        // A quiet resource times out every 30 s; re-watch at once, or detection would lag by the backoff.
+        if (err && !isQuietTimeout(err)) {
           if (isGone(err)) resourceVersion = '';
           options.onError?.(err);
           await delay(RECONNECT_DELAYS_MS[Math.min(failures, RECONNECT_DELAYS_MS.length - 1)] ?? 5000);

@@ -114,7 +114,8 @@ export function createKubeClient(kc: k8s.KubeConfig): ClusterClient {
       async watch(resourceVersion, onEvent, onDone) {
         const controller = await watcher.watch(
           path,
-          { resourceVersion, labelSelector, allowWatchBookmarks: true },
+          // The server ends the watch cleanly before client-node's 30 s inactivity timeout would.
+          { resourceVersion, labelSelector, allowWatchBookmarks: true, timeoutSeconds: 25 },
           (type: string, obj: KubeObject) => onEvent(type as WatchEventType, obj),
           (err: unknown) => onDone(err),
         );
