@@ -45,11 +45,11 @@ describe('bad input exits 2 with one clear line', () => {
     const file = join(dir, 'config');
     writeFileSync(file, [
       'apiVersion: v1', 'kind: Config', 'current-context: kind-nowhere',
-      'clusters: [{ name: kind-nowhere, cluster: { server: "https://127.0.0.1:1" } }]',
+      'clusters: [{ name: kind-nowhere, cluster: { server: "https://127.0.0.1:59999" } }]',
       'users: [{ name: u, user: { token: x } }]',
       'contexts: [{ name: kind-nowhere, context: { cluster: kind-nowhere, user: u } }]', '',
     ].join('\n'));
-    return expectRejected(['--tags', '@scaling'], /^kubeproof: cannot reach the Kubernetes API server at https:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.*is the cluster up\?/, { ...process.env, KUBECONFIG: file });
+    return expectRejected(['--tags', '@scaling'], /^kubeproof: cannot reach the Kubernetes API server at https:\/\/127\.0\.0\.1:59999: .*ECONNREFUSED.*is the cluster up\?/, { ...process.env, KUBECONFIG: file });
   });
 
   it('docker missing', () => {
