@@ -69,7 +69,7 @@ export function createKubeClient(kc: k8s.KubeConfig): ClusterClient {
 
   function kindOf(obj: KubeObject): KindName {
     const kind = obj.kind as KindName | undefined;
-    if (!kind || !(kind in KINDS)) return 'ConfigMap'; // unreachable for apply(): it resolves paths itself
+    if (!kind || !(kind in KINDS)) throw new KubeApiError(`cannot create kind "${obj.kind}": use apply() for kinds outside kinds.ts`, 0);
     return kind;
   }
 
