@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { loadConfiguration, loadSources, runCucumber } from '@cucumber/cucumber/api';
-import type { IRunConfiguration, IRunEnvironment } from '@cucumber/cucumber/api';
+import { loadConfiguration, loadSources, loadSupport, runCucumber } from '@cucumber/cucumber/api';
+import type { IRunConfiguration, IRunEnvironment, IRunOptions } from '@cucumber/cucumber/api';
 import type { Envelope } from '@cucumber/messages';
 import { needsLoad, needsNetpolCanary } from '../capabilities.ts';
 import type { Capabilities } from '../capabilities.ts';
@@ -44,9 +44,9 @@ interface PlannedScenario {
 }
 
 /** Runs cucumber in dry-run mode to learn tags and steps of the selected scenarios and find undefined steps. */
-async function dryPass(config: IRunConfiguration, environment: IRunEnvironment): Promise<{ scenarios: PlannedScenario[]; undefinedSteps: string[] }> {
+async function dryPass(config: IRunOptions, environment: IRunEnvironment): Promise<{ scenarios: PlannedScenario[]; undefinedSteps: string[] }> {
   const envelopes: Envelope[] = [];
-  const dryConfig: IRunConfiguration = {
+  const dryConfig: IRunOptions = {
     ...config,
     runtime: { ...config.runtime, dryRun: true, parallel: 0 },
     formats: { ...config.formats, stdout: 'summary', files: {}, publish: false },
@@ -67,6 +67,9 @@ async function dryPass(config: IRunConfiguration, environment: IRunEnvironment):
       for (const s of p.steps) { stepText.set(s.id, s.text); pickleOfStep.set(s.id, p.id); }
     }
   }
+  // Cucumber announces every parsed pickle; only those with a test case passed the filters.
+  const selected = new Set(envelopes.filter((e) => e.testCase).map((e) => e.testCase?.pickleId));
+  for (const id of [...scenarios.keys()]) if (!selected.has(id)) scenarios.delete(id);
   const undefinedSteps: string[] = [];
   for (const e of envelopes) {
     if (e.suggestion) {
@@ -150,7 +153,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const tags = runConfiguration.sources.tagExpression;
     throw new UsageError(`no scenario matched${tags ? ` the tag expression "${tags}"` : ''}${runConfiguration.sources.names.length ? ` and names ${runConfiguration.sources.names.join(', ')}` : ''} in ${runConfiguration.sources.paths.join(', ')}`);
   }
-  const dry = await dryPass(runConfiguration, environment);
+  // Step files are ES modules: a second import in this process would not run them again, so both
+  // cucumber runs (dry pass and real run) share one loaded support library.
+  const support = await loadSupport({ sources: runConfiguration.sources, support: runConfiguration.support }, environment);
+  const dry = await dryPass({ ...runConfiguration, support }, environment);
   const firstUndefined = dry.undefinedSteps[0];
   if (firstUndefined) {
     const [line, ...snippet] = firstUndefined.split('\n');
@@ -207,7 +213,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const model = createRunModel();
   let runError: unknown;
   try {
-    await runCucumber(runConfiguration, environment, (e) => model.ingest(e));
+    await runCucumber({ ...runConfiguration, support }, environment, (e) => model.ingest(e));
   } catch (err) {
     runError = err;
   }

@@ -1,12 +1,13 @@
 /** Builds the Allure 3 single-file report from reports/allure-results (allurerc.mjs sets the output). */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { run } from '../util/exec.ts';
 
 /** Runs `allure generate` with the same Node binary as us (the pinned Node 24). */
 export async function generateAllureReport(cwd: string, resultsDir: string): Promise<string> {
-  const require = createRequire(join(cwd, 'package.json'));
-  const cli = join(dirname(require.resolve('allure/package.json')), 'cli.js');
+  // The package exports no ./cli.js subpath, so address its bin file directly.
+  const cli = join(cwd, 'node_modules', 'allure', 'cli.js');
+  if (!existsSync(cli)) throw new Error(`${cli} is missing; run npm ci`);
   await run(process.execPath, [cli, 'generate', resultsDir, '--config', join(cwd, 'allurerc.mjs')], { cwd, timeoutMs: 120_000 });
   return join('reports', 'allure-report', 'index.html');
 }
