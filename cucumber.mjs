@@ -26,6 +26,8 @@ const reports = {
 
 const common = {
   import: ['steps/**/*.ts'],
+  // @exclusive scenarios last, so --parallel keeps its workers busy (see the plugin for why).
+  plugin: ['./src/cli/exclusive-last-plugin.ts'],
   strict: true,
   ...reports,
 };

@@ -57,7 +57,9 @@ export async function waitUntil<T>(what: string, timeoutMs: number, probe: () =>
 /** Owned namespaces currently present (optionally of one run), excluding those already terminating. */
 export async function ownedNamespaces(runId?: string): Promise<string[]> {
   const selector = `app.kubernetes.io/managed-by=kubeproof${runId ? `,kubeproof.dev/run-id=${runId}` : ''}`;
-  return (await kube().list('Namespace', { labelSelector: selector })).map((n) => n.metadata?.name ?? '');
+  // A namespace being finalised is gone as far as the runner is concerned: deleting it was our job,
+  // finalising it is Kubernetes' (it can lag, e.g. while an aggregated API such as metrics is down).
+  return (await kube().list('Namespace', { labelSelector: selector })).filter((n) => !n.metadata?.deletionTimestamp).map((n) => n.metadata?.name ?? '');
 }
 
 /** The run id printed in the CLI header ("kubeproof run abc123: …"). */
