@@ -52,6 +52,8 @@ go_install() { # out module@version
 }
 
 build_pause() { cd "$TESTBED_DIR/images/pause" && go build -trimpath -ldflags "-s -w" -o "$1/pause" . ; }
+build_netpol() { cd "$TESTBED_DIR/images/netpol" && go build -trimpath -ldflags "-s -w" -o "$1/kubeproof-netpol" . ; }
+
 
 main() {
   local only=${1:-all}
@@ -62,17 +64,12 @@ main() {
   want coredns && cached_build coredns "$COREDNS_VERSION" go_install_coredns
   want metrics-server && cached_build metrics-server "$METRICS_SERVER_VERSION" go_install_metrics
   want local-path && cached_build local-path-provisioner "$LOCAL_PATH_PROVISIONER_VERSION" go_install_localpath
-  want netpol && cached_build kube-network-policies "$KUBE_NETWORK_POLICIES_VERSION" go_install_netpol
-  want pause && cached_build pause "$PAUSE_TAG-$(sha256sum "$TESTBED_DIR/images/pause/main.go" | cut -c1-12)" build_pause
+  want netpol && cached_build kubeproof-netpol "$(source_key netpol)" build_netpol
+  want pause && cached_build pause "$PAUSE_TAG-$(source_key pause)" build_pause
   return 0
 }
 go_install_kind() { go_install "$1" "sigs.k8s.io/kind@$KIND_VERSION"; }
 go_install_coredns() { go_install "$1" "github.com/coredns/coredns@$COREDNS_VERSION"; }
 go_install_metrics() { go_install "$1" "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION"; }
 go_install_localpath() { go_install "$1" "github.com/rancher/local-path-provisioner@$LOCAL_PATH_PROVISIONER_VERSION"; }
-go_install_netpol() {
-  go_install "$1" "sigs.k8s.io/kube-network-policies/cmd/kube-network-policies/standard@$KUBE_NETWORK_POLICIES_VERSION"
-  mv "$1/standard" "$1/kube-network-policies"
-}
-
 main "$@"

@@ -16,7 +16,13 @@ build_image() { # tag context-dir [build-args...]
   local tag=$1 ctx=$2; shift 2
   if have_image "$tag"; then return 0; fi
   log "image $tag"
-  DOCKER_BUILDKIT=0 docker build -q "$@" -t "$tag" "$ctx" >/dev/null
+  quiet_build "$@" -t "$tag" "$ctx"
+}
+
+# The classic builder (all docker.io 20.10 offers without BuildKit) is chatty: show its output on failure only.
+quiet_build() {
+  local out
+  out=$(DOCKER_BUILDKIT=0 docker build "$@" 2>&1) || { printf '%s\n' "$out" >&2; die "docker build $* failed"; }
 }
 
 # Stage a build context: a Dockerfile from testbed/images/<kind> plus the files it copies.
@@ -29,14 +35,14 @@ stage() { # dockerfile-dir files...
 
 render() { # manifest -> stdout with placeholders filled
   sed -e "s#__NODE_ROUTES_IMAGE__#$NODE_ROUTES_IMAGE#g" -e "s#__NETPOL_IMAGE__#$NETPOL_IMAGE#g" \
-      -e "s#__POD_SUBNET__#$POD_SUBNET#g" -e "s#__HELPER_IMAGE__#$HELPER_IMAGE#g" \
+      -e "s#__POD_SUBNET__#$POD_SUBNET#g" -e "s#__SERVICE_SUBNET__#$SERVICE_SUBNET#g" -e "s#__HELPER_IMAGE__#$HELPER_IMAGE#g" \
       -e "s#__LOCAL_PATH_IMAGE__#$LOCAL_PATH_IMAGE#g" -e "s#__METRICS_SERVER_IMAGE__#$METRICS_SERVER_IMAGE#g" "$1"
 }
 
 define_image_names() {
   local h; h=$(node_inputs_hash)
   NODE_ROUTES_IMAGE="kubeproof/node-routes:$h"
-  NETPOL_IMAGE="kubeproof/kube-network-policies:$KUBE_NETWORK_POLICIES_VERSION"
+  NETPOL_IMAGE="kubeproof/netpol:$(source_key netpol)"
   LOCAL_PATH_IMAGE="kubeproof/local-path-provisioner:$LOCAL_PATH_PROVISIONER_VERSION"
   METRICS_SERVER_IMAGE="kubeproof/metrics-server:$METRICS_SERVER_VERSION"
   HELPER_IMAGE=$("$TESTBED_DIR/build-rootfs.sh" tag-net)
@@ -44,7 +50,8 @@ define_image_names() {
   PROBE_ALIAS=kubeproof/probe:v1
   # kind-config.yaml's podSubnet: our CNI routes exactly this range.
   POD_SUBNET=$(awk -F'"' '/podSubnet/{print $2}' "$REPO_DIR/kind-config.yaml")
-  [[ -n $POD_SUBNET ]] || die "kind-config.yaml must set networking.podSubnet"
+  SERVICE_SUBNET=$(awk -F'"' '/serviceSubnet/{print $2}' "$REPO_DIR/kind-config.yaml")
+  [[ -n $POD_SUBNET && -n $SERVICE_SUBNET ]] || die "kind-config.yaml must set networking.podSubnet and serviceSubnet"
 }
 
 build_component_images() {
@@ -74,8 +81,8 @@ build_component_images() {
     rm -rf "${ctx:-/nonexistent}"
     COMPONENT_IMAGES+=("$img")
   done
-  ctx=$(stage net "$(bin_dir kube-network-policies "$KUBE_NETWORK_POLICIES_VERSION")/kube-network-policies")
-  build_image "$NETPOL_IMAGE" "$ctx" --build-arg "BASE=$NET_BASE" --build-arg BINARY=kube-network-policies; rm -rf "$ctx"
+  ctx=$(stage net "$(bin_dir kubeproof-netpol "$(source_key netpol)")/kubeproof-netpol")
+  build_image "$NETPOL_IMAGE" "$ctx" --build-arg "BASE=$NET_BASE" --build-arg BINARY=kubeproof-netpol; rm -rf "$ctx"
   ctx=$(stage net "$(bin_dir local-path-provisioner "$LOCAL_PATH_PROVISIONER_VERSION")/local-path-provisioner")
   build_image "$LOCAL_PATH_IMAGE" "$ctx" --build-arg "BASE=$NET_BASE" --build-arg BINARY=local-path-provisioner; rm -rf "$ctx"
   ctx=$(stage static "$(bin_dir metrics-server "$METRICS_SERVER_VERSION")/metrics-server")
@@ -95,7 +102,7 @@ build_node_base() {
     local ctx; ctx=$(mktemp -d "${TMPDIR:-/tmp}/kubeproof-ctx.XXXXXX")
     cp "$TESTBED_DIR/images/node-base/Dockerfile" "$ctx/"; cp -a "$TESTBED_DIR/node/files" "$ctx/files"
     log "image $tag"
-    DOCKER_BUILDKIT=0 docker build -q --build-arg "ROOTFS=$rootfs" -t "$tag" "$ctx" >/dev/null
+    quiet_build --build-arg "ROOTFS=$rootfs" -t "$tag" "$ctx"
     rm -rf "$ctx"
   fi
   NODE_BASE=$tag
@@ -117,7 +124,7 @@ assemble_node_image() {
   log "importing ${#COMPONENT_IMAGES[@]} images into the node's containerd"
   docker save "${COMPONENT_IMAGES[@]}" |
     docker exec -i "$cid" ctr --namespace=k8s.io images import --all-platforms --no-unpack --digests - >/dev/null
-  docker exec "$cid" ctr --namespace=k8s.io images ls -q | sed 's/^/  /' >&2
+  docker exec "$cid" ctr --namespace=k8s.io images ls -q | grep -v '^sha256:' | sed 's/^/  /' >&2
   docker exec "$cid" pkill containerd || true
   for i in $(seq 1 30); do docker exec "$cid" pgrep -x containerd >/dev/null || break; sleep 1; done
   docker exec "$cid" rm -f /var/log/containerd-image-import.log

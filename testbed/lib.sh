@@ -29,5 +29,8 @@ cached_build() {
   log "$name $version: built in $((SECONDS - started))s"
 }
 
+# Our own components (testbed/images/<name>) are keyed by the hash of their sources.
+source_key() { (cd "$TESTBED_DIR/images/$1" && cat $(find . -type f | sort)) | sha256sum | cut -c1-12; }
+
 # Docker image present locally?
 have_image() { docker image inspect "$1" >/dev/null 2>&1; }

@@ -106,7 +106,9 @@ check_cross_node_clusterip() {
   server=$(kubectl -n "$NS" get pods -l app=web -o jsonpath='{.items[0].spec.nodeName}')
   client=$(kubectl -n "$NS" get pod client -o jsonpath='{.spec.nodeName}')
   [[ $server != "$client" ]] || { echo "server and client landed on the same node $server"; return 1; }
-  body=$(in_client curl -sS -m 5 "http://web/") || { echo "curl failed: $body"; return 1; }
+  # kube-proxy on the client's node may program the new endpoint a moment after the pod is Ready.
+  eventually 15 in_client curl -sS -o /dev/null -m 3 "http://web/" 2>/dev/null || true
+  body=$(in_client curl -sS -m 5 "http://web/" 2>&1) || { echo "curl failed: $body"; return 1; }
   [[ $body == "hello from web-"* ]] || { echo "unexpected answer: $body"; return 1; }
   echo "$client -> ClusterIP -> $server: '$body'"
 }
@@ -189,8 +191,8 @@ YAML
 
 check_nodeport() {
   local body
-  body=$(eventually 20 curl -sS -m 3 "http://127.0.0.1:$NODEPORT/" 2>&1 && curl -sS -m 3 "http://127.0.0.1:$NODEPORT/") ||
-    { echo "curl http://127.0.0.1:$NODEPORT/ failed: $body"; return 1; }
+  eventually 20 curl -sS -o /dev/null -m 3 "http://127.0.0.1:$NODEPORT/" 2>/dev/null || true
+  body=$(curl -sS -m 3 "http://127.0.0.1:$NODEPORT/" 2>&1) || { echo "curl http://127.0.0.1:$NODEPORT/ failed: $body"; return 1; }
   [[ $body == "hello from web-"* ]] || { echo "unexpected answer: $body"; return 1; }
   echo "127.0.0.1:$NODEPORT -> '$body'"
 }

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+func pod(ns, name, node, ip string, lbls map[string]string) *corev1.Pod {
+	return &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, UID: types.UID(ns + "-" + name), Labels: lbls},
+		Spec: corev1.PodSpec{NodeName: node, Containers: []corev1.Container{{Name: "c",
+			Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: 8080}}}}},
+		Status: corev1.PodStatus{Phase: corev1.PodRunning, PodIP: ip},
+	}
+}
+
+func ns(name string, lbls map[string]string) *corev1.Namespace {
+	return &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: lbls}}
+}
+
+func policy(nsName, name string, spec networkingv1.NetworkPolicySpec) *networkingv1.NetworkPolicy {
+	return &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: nsName, Name: name}, Spec: spec}
+}
+
+func tcp(port int) networkingv1.NetworkPolicyPort {
+	p := intstr.FromInt32(int32(port))
+	proto := corev1.ProtocolTCP
+	return networkingv1.NetworkPolicyPort{Protocol: &proto, Port: &p}
+}
+
+var (
+	db     = pod("shop", "db", "n1", "10.0.1.5", map[string]string{"app": "db"})
+	api    = pod("shop", "api", "n2", "10.0.2.7", map[string]string{"app": "api"})
+	front  = pod("shop", "front", "n1", "10.0.1.9", map[string]string{"app": "front"})
+	other  = pod("other", "client", "n2", "10.0.2.8", map[string]string{"app": "api"})
+	spaces = []*corev1.Namespace{ns("shop", map[string]string{"kubernetes.io/metadata.name": "shop"}),
+		ns("other", map[string]string{"kubernetes.io/metadata.name": "other", "team": "blue"})}
+)
+
+func chainBody(t *testing.T, restore, chain string) []string {
+	t.Helper()
+	var out []string
+	for _, l := range strings.Split(restore, "\n") {
+		if strings.HasPrefix(l, "-A "+chain+" ") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func TestUnselectedPodsGetNoRules(t *testing.T) {
+	r := Build(Snapshot{NodeName: "n1", Pods: []*corev1.Pod{db, front}, Namespaces: spaces})
+	if len(r.Chains) != 0 {
+		t.Fatalf("no policy should mean no per-pod chains, got %v", r.Chains)
+	}
+	if !strings.Contains(r.Restore, ":KUBEPROOF-NP - [0:0]") {
+		t.Fatalf("root chain must always be declared (that flushes it):\n%s", r.Restore)
+	}
+}
+
+func TestDefaultDenyDropsEverythingToSelectedLocalPods(t *testing.T) {
+	deny := policy("shop", "deny", networkingv1.NetworkPolicySpec{PolicyTypes: []networkingv1.PolicyType{"Ingress"}})
+	r := Build(Snapshot{NodeName: "n1", Pods: []*corev1.Pod{db, front, api}, Namespaces: spaces, Policies: []*networkingv1.NetworkPolicy{deny}})
+	if len(r.Chains) != 2 {
+		t.Fatalf("expected chains for the 2 local pods (db, front), got %v", r.Chains)
+	}
+	body := chainBody(t, r.Restore, podChain(db, "Ingress"))
+	if len(body) != 1 || !strings.Contains(body[0], "-j DROP") {
+		t.Fatalf("default deny must be a single DROP, got %v", body)
+	}
+	if strings.Contains(r.Restore, api.Status.PodIP+"/32 -m comment --comment \"ingress") {
+		t.Fatalf("api runs on another node and must not be hooked here:\n%s", r.Restore)
+	}
+}
+
+func TestAllowFromPodSelectorOnPortOnly(t *testing.T) {
+	allow := policy("shop", "db-from-api", networkingv1.NetworkPolicySpec{
+		PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{"app": "db"}},
+		Ingress: []networkingv1.NetworkPolicyIngressRule{{
+			From:  []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "api"}}}},
+			Ports: []networkingv1.NetworkPolicyPort{tcp(5432)},
+		}},
+	})
+	r := Build(Snapshot{NodeName: "n1", Pods: []*corev1.Pod{db, front, api, other}, Namespaces: spaces, Policies: []*networkingv1.NetworkPolicy{allow}})
+	body := strings.Join(chainBody(t, r.Restore, podChain(db, "Ingress")), "\n")
+	if !strings.Contains(body, "-s 10.0.2.7/32 -p tcp -m tcp --dport 5432") {
+		t.Fatalf("api (same namespace) must be allowed on 5432:\n%s", body)
+	}
+	if strings.Contains(body, "10.0.2.8") {
+		t.Fatalf("a pod labelled app=api in ANOTHER namespace must not be allowed by a bare podSelector:\n%s", body)
+	}
+	if strings.Contains(body, "10.0.1.9") {
+		t.Fatalf("front must not be allowed:\n%s", body)
+	}
+	if chainBody(t, r.Restore, podChain(front, "Ingress")) != nil {
+		t.Fatalf("front is not selected by the policy and must stay open")
+	}
+}
+
+func TestNamespaceSelectorAndIPBlockExcept(t *testing.T) {
+	pol := policy("shop", "mixed", networkingv1.NetworkPolicySpec{
+		PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{"app": "db"}},
+		Ingress: []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{
+			{NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"team": "blue"}}},
+			{IPBlock: &networkingv1.IPBlock{CIDR: "172.20.0.0/16", Except: []string{"172.20.0.9/32"}}},
+		}}},
+	})
+	r := Build(Snapshot{NodeName: "n1", Pods: []*corev1.Pod{db, api, other}, Namespaces: spaces, Policies: []*networkingv1.NetworkPolicy{pol}})
+	body := strings.Join(chainBody(t, r.Restore, podChain(db, "Ingress")), "\n")
+	if !strings.Contains(body, "-s 10.0.2.8/32") || strings.Contains(body, "-s 10.0.2.7/32") {
+		t.Fatalf("only pods of namespaces labelled team=blue may come in:\n%s", body)
+	}
+	if len(r.Chains) != 2 {
+		t.Fatalf("expected the pod chain plus one ipBlock sub-chain, got %v", r.Chains)
+	}
+	sub := strings.Join(chainBody(t, r.Restore, r.Chains[1]), "\n")
+	if !strings.Contains(sub, "-s 172.20.0.9/32 -j RETURN") || !strings.Contains(sub, "MARK --set-xmark "+allowMark) {
+		t.Fatalf("ipBlock sub-chain must skip the exception and mark the rest allowed:\n%s", sub)
+	}
+}
+
+func TestEgressNamedPortResolvesPerDestination(t *testing.T) {
+	named := intstr.FromString("http")
+	pol := policy("shop", "front-egress", networkingv1.NetworkPolicySpec{
+		PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{"app": "front"}},
+		PolicyTypes: []networkingv1.PolicyType{"Egress"},
+		Egress: []networkingv1.NetworkPolicyEgressRule{{
+			To:    []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "api"}}}},
+			Ports: []networkingv1.NetworkPolicyPort{{Port: &named}},
+		}},
+	})
+	r := Build(Snapshot{NodeName: "n1", Pods: []*corev1.Pod{front, api}, Namespaces: spaces, Policies: []*networkingv1.NetworkPolicy{pol}})
+	body := strings.Join(chainBody(t, r.Restore, podChain(front, "Egress")), "\n")
+	if !strings.Contains(body, "-d 10.0.2.7/32 -p tcp -m tcp --dport 8080") {
+		t.Fatalf("named port http must resolve to api's 8080:\n%s", body)
+	}
+	if !strings.Contains(r.Restore, "-A KUBEPROOF-NP -s 10.0.1.9/32") {
+		t.Fatalf("egress chain must be hooked by source address:\n%s", r.Restore)
+	}
+}
+
+func TestInvalidSelectorSelectsNothing(t *testing.T) {
+	bad := policy("shop", "bad", networkingv1.NetworkPolicySpec{PodSelector: metav1.LabelSelector{
+		MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "app", Operator: "Bogus"}}}})
+	r := Build(Snapshot{NodeName: "n1", Pods: []*corev1.Pod{db}, Namespaces: spaces, Policies: []*networkingv1.NetworkPolicy{bad}})
+	if len(r.Chains) != 0 {
+		t.Fatalf("an invalid selector must not isolate pods, got %v", r.Chains)
+	}
+}
