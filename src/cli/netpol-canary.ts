@@ -1,9 +1,11 @@
 /**
  * NetworkPolicy enforcement canary. kind ≥ 0.24 enforces policies through kube-network-policies;
  * older kind or other CNIs accept policies and ignore them, which would make every @isolation
- * scenario pass for the wrong reason. No app image can be pulled here, so the canary reuses the
- * etcd image every kind node already has: an etcd server pod, and short-lived etcdctl client pods
- * whose exit code says whether the server was reachable — before and after a deny-all ingress policy.
+ * scenario pass for the wrong reason. No image can be pulled, so the canary uses the probe image the
+ * testbed loads into every node (curl + busybox; override with KUBEPROOF_PROBE_IMAGE): a busybox
+ * httpd server pod, and short-lived curl client pods whose exit code says whether the server was
+ * reachable — before and after a deny-all ingress policy. Blocked means curl's timeout (exit 28),
+ * not any failure: a DNS or image problem must not pass for "enforced".
  */
 import type { Capabilities } from '../capabilities.ts';
 import { namespaceObject } from '../cluster/namespaces.ts';
@@ -35,41 +37,50 @@ function pod(name: string, image: string, labels: Record<string, string>, comman
   };
 }
 
-/** Finds the etcd image of the cluster (from the control plane's static pod). */
-export async function findCanaryImage(client: ClusterClient): Promise<string | undefined> {
-  const pods = await client.list('Pod', { namespace: 'kube-system', labelSelector: 'component=etcd' });
-  return (pods[0]?.spec?.containers as Array<{ image?: string }> | undefined)?.[0]?.image;
+/** The probe image, if every worker node already has it (nodes list their images in status). */
+export async function findCanaryImage(client: ClusterClient, image = process.env.KUBEPROOF_PROBE_IMAGE ?? 'kubeproof/probe:v1'): Promise<string | undefined> {
+  const wanted = [image, `docker.io/${image}`];
+  const workers = (await client.list('Node')).filter((n) => !('node-role.kubernetes.io/control-plane' in (n.metadata?.labels ?? {})));
+  const everywhere = workers.length > 0 && workers.every((n) => ((n.status?.images ?? []) as Array<{ names?: string[] }>).some((i) => i.names?.some((name) => wanted.includes(name))));
+  return everywhere ? image : undefined;
 }
+
+/** curl's exit code for "operation timed out": what a dropped connection looks like. */
+const CURL_TIMEOUT = 28;
 
 /** Runs the canary in its own owned namespace and always deletes it. */
 export async function runNetpolCanary(client: ClusterClient, runId: string, onNamespace: (name: string) => void): Promise<Capabilities['netpol']> {
   const image = await findCanaryImage(client);
-  if (!image) return { state: 'unknown', detail: 'no etcd pod in kube-system to borrow an image from, so the canary could not run' };
+  if (!image) return { state: 'unknown', detail: `the probe image (${process.env.KUBEPROOF_PROBE_IMAGE ?? 'kubeproof/probe:v1'}) is not on every worker node, so the canary could not run` };
   const namespace = `kp-${runId}-netpol-canary`;
   onNamespace(namespace);
   await client.create(namespaceObject(namespace, runId, 'NetworkPolicy canary'));
   try {
     const create = async (obj: KubeObject): Promise<void> => { await client.create({ ...obj, metadata: { ...obj.metadata, namespace } }); };
-    await create(pod('server', image, { app: 'canary-server' }, ['etcd', '--data-dir=/data/etcd', '--listen-client-urls=http://0.0.0.0:2379', '--advertise-client-urls=http://127.0.0.1:2379'], false));
+    await create(pod('server', image, { app: 'canary-server' }, ['sh', '-c', 'echo ok > /data/index.html && exec busybox httpd -f -p 8080 -h /data'], false));
     const server = await waitForPod(client, namespace, 'server', (p) => p.status?.phase === 'Running' && Boolean(p.status?.podIP), 'canary server');
-    const probe = async (name: string): Promise<boolean> => {
-      await create(pod(name, image, { app: 'canary-client' }, ['etcdctl', `--endpoints=http://${server.status.podIP}:2379`, '--dial-timeout=3s', '--command-timeout=4s', 'endpoint', 'health'], true));
+    /** Exit code of a curl pod against the server. */
+    const probe = async (name: string): Promise<number> => {
+      await create(pod(name, image, { app: 'canary-client' }, ['curl', '-sS', '-m', '3', '-o', '/dev/null', `http://${server.status.podIP}:8080/`], true));
       const done = await waitForPod(client, namespace, name, (p) => ['Succeeded', 'Failed'].includes(p.status?.phase), 'canary client');
-      return done.status.phase === 'Succeeded';
+      return Number(done.status?.containerStatuses?.[0]?.state?.terminated?.exitCode ?? -1);
     };
     // The server needs a moment to accept connections after Running; give the open probe three tries.
-    let open = false;
-    for (let i = 0; i < 3 && !open; i++) open = await probe(`client-open-${i}`);
-    if (!open) return { state: 'unknown', detail: 'pods could not reach each other even without any policy' };
+    let open = -1;
+    for (let i = 0; i < 3 && open !== 0; i++) open = await probe(`client-open-${i}`);
+    if (open !== 0) return { state: 'unknown', detail: `pods could not reach each other even without any policy (curl exit ${open})` };
     await create({
       apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
       metadata: { name: 'deny-all-ingress' },
       spec: { podSelector: { matchLabels: { app: 'canary-server' } }, policyTypes: ['Ingress'] },
     });
-    const stillOpen = await probe('client-denied');
-    return stillOpen
-      ? { state: 'not-enforced', detail: 'a deny-all ingress policy did not block pod-to-pod traffic (the CNI ignores NetworkPolicy; kind ≥ 0.24 enforces it)' }
-      : { state: 'enforced', detail: 'a deny-all ingress policy blocked pod-to-pod traffic' };
+    // Enforcement follows the policy after the CNI agent syncs it (seconds): keep probing for a while.
+    const deadline = Date.now() + 30_000;
+    let denied = await probe('client-denied-0');
+    for (let i = 1; denied === 0 && Date.now() < deadline; i++) denied = await probe(`client-denied-${i}`);
+    if (denied === 0) return { state: 'not-enforced', detail: 'a deny-all ingress policy did not block pod-to-pod traffic within 30 s (the CNI ignores NetworkPolicy; kind ≥ 0.24 enforces it)' };
+    if (denied === CURL_TIMEOUT) return { state: 'enforced', detail: 'a deny-all ingress policy blocked pod-to-pod traffic' };
+    return { state: 'unknown', detail: `under a deny-all policy curl failed with exit ${denied}, not with a timeout (28), so the result proves nothing` };
   } finally {
     await client.delete('Namespace', namespace);
   }

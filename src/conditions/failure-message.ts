@@ -41,5 +41,7 @@ export class ConditionError extends Error {
   constructor(details: FailureDetails) {
     super(formatFailure(details), details.cause ? { cause: details.cause } : undefined);
     this.details = details;
+    // The message is the whole story; stack frames of the engine would only distract a student.
+    this.stack = `${this.name}: ${this.message}`;
   }
 }

@@ -17,6 +17,10 @@ export interface FaultContext {
 /** A fault that cannot be injected (bad target, too few pods); the message says what to fix. */
 export class FaultError extends Error {
   override name = 'FaultError';
+  constructor(message: string) {
+    super(message);
+    this.stack = `${this.name}: ${message}`; // what to fix is in the message; frames add nothing
+  }
 }
 
 /** What a fault did, for the report. */

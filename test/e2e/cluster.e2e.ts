@@ -167,6 +167,15 @@ describe('real cluster', { concurrency: false }, () => {
     assert.match(readFileSync(join(ROOT, 'reports/junit.xml'), 'utf8'), /<skipped/);
   });
 
+  it('an @isolation scenario runs the NetworkPolicy canary first and runs when policies are enforced', async () => {
+    const result = await runCli(['test/e2e/features/isolation/canary.feature']);
+    assert.match(result.stderr, /NetworkPolicy: {2}enforced — a deny-all ingress policy blocked pod-to-pod traffic/, result.stderr);
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /\[1\/1\] ✔ PASS/);
+    const runId = runIdOf(result.stderr);
+    await waitUntil('the canary namespace to be deleted', 60_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
+  });
+
   it('SIGKILL mid-scenario leaves a journalled fault; --janitor undoes it and deletes the namespace', async () => {
     const run = startCli(['test/e2e/features/sigkill/cordon-and-wait.feature']);
     const node = await waitUntil('the scenario to cordon a node', 120_000, async () => (await cordonedNodes())[0]);
