@@ -27,7 +27,7 @@ import { newSeed } from '../util/rng.ts';
 import { parseArgs, USAGE } from './args.ts';
 import type { ParsedArgs } from './args.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
-import { checkCluster, describeCapabilities, measureCapabilities } from './preflight.ts';
+import { checkCluster, checkTools, describeCapabilities, measureCapabilities } from './preflight.ts';
 import { basename } from 'node:path';
 
 const cwd = process.cwd();
@@ -111,7 +111,13 @@ function printDryRun(scenarios: readonly PlannedScenario[], seed: number): void 
 }
 
 async function janitorMode(args: ParsedArgs): Promise<number> {
-  const client = createKubeClient(loadKubeConfig(args.own.context));
+  await checkTools({ k6: false });
+  let client: ClusterClient;
+  try {
+    client = createKubeClient(loadKubeConfig(args.own.context));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   await checkCluster(client, { allowContext: args.own.allowContext, netpolCanary: false, k6: false, runId: '', onCanaryNamespace: () => {} });
   const report = await runJanitor(client, resolve(cwd, DEFAULT_JOURNAL_DIR));
   for (const line of report.skippedLiveRuns) say(`janitor: left alone, still running: ${line}`);
@@ -169,13 +175,14 @@ async function main(argv: readonly string[]): Promise<number> {
   // From here on the cluster is touched.
   const runId = randomBytes(3).toString('hex');
   const journalDir = resolve(cwd, DEFAULT_JOURNAL_DIR);
+  const allTags = dry.scenarios.flatMap((s) => s.tags);
+  await checkTools({ k6: needsLoad(allTags) });
   let client: ClusterClient;
   try {
     client = createKubeClient(loadKubeConfig(args.own.context));
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const allTags = dry.scenarios.flatMap((s) => s.tags);
   const runDir = runDirOf(journalDir, runId);
   // The run's own scope (canary namespace) is opened only once preflight passed: a rejected run leaves no journal.
   let runScope: ScopeJournal | undefined;

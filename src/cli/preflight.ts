@@ -23,8 +23,8 @@ export interface PreflightNeeds {
   isInstalled?: (cmd: string, args: readonly string[]) => Promise<boolean>;
 }
 
-/** Checks reachability and safety; throws UsageError with one clear line. */
-export async function checkCluster(client: ClusterClient, needs: PreflightNeeds): Promise<string> {
+/** Checks the binaries the run needs (before the kubeconfig is even read); throws UsageError. */
+export async function checkTools(needs: Pick<PreflightNeeds, 'k6' | 'isInstalled'>): Promise<void> {
   const installed = needs.isInstalled ?? isInstalled;
   if (!(await installed('docker', ['version', '--format', '{{.Client.Version}}']))) {
     throw new UsageError('docker is not installed or not on PATH: kubeproof drives kind node containers through docker');
@@ -32,6 +32,10 @@ export async function checkCluster(client: ClusterClient, needs: PreflightNeeds)
   if (needs.k6 && !(await installed('k6', ['version']))) {
     throw new UsageError('k6 is not installed or not on PATH, and the selected scenarios generate load (@load); install k6 or deselect them with --tags "not @load"');
   }
+}
+
+/** Checks reachability and safety; throws UsageError with one clear line. */
+export async function checkCluster(client: ClusterClient, needs: PreflightNeeds): Promise<string> {
   let version: string;
   try {
     version = await client.version(5000);

@@ -59,6 +59,19 @@ describe('bad input exits 2 with one clear line', () => {
     return expectRejected(['--tags', '@scaling'], /^kubeproof: docker is not installed or not on PATH/, { ...process.env, PATH: dir });
   });
 
+  it('k6 missing, only when a selected scenario generates load (@load)', async () => {
+    // PATH with node and docker only: k6 cannot be found even if installed on this machine.
+    const dir = mkdtempSync(join(tmpdir(), 'kp-path-'));
+    symlinkSync(process.execPath, join(dir, 'node'));
+    const docker = ['/usr/bin/docker', '/usr/local/bin/docker'].find((p) => existsSync(p));
+    assert.ok(docker, 'docker not found in /usr/bin or /usr/local/bin');
+    symlinkSync(docker, join(dir, 'docker'));
+    await expectRejected(['test/e2e/features/load'], /^kubeproof: k6 is not installed or not on PATH, and the selected scenarios generate load \(@load\)/, { ...process.env, PATH: dir });
+    // The same PATH is fine for scenarios without load: the run gets past the k6 check (dry run stops before the cluster).
+    const ok = await runCli(['--dry-run', '--tags', '@scaling'], { ...process.env, PATH: dir });
+    assert.equal(ok.code, 0, ok.stderr);
+  });
+
   it('a bad --seed value', () => expectRejected(['--seed', 'x'], /^kubeproof: --seed expects a whole number, got "x"/));
 });
 
