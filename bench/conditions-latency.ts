@@ -6,6 +6,9 @@
  *   from ack  = condition satisfied − PATCH response received (the state certainly exists by then;
  *               can be negative when the watch event overtakes the HTTP response)
  *   from send = condition satisfied − PATCH sent (upper bound, includes the write round trip)
+ *   engine    = verdict − arrival of the watch event that made it true (our own overhead)
+ * The API server answers right after the write is committed, so "from ack" is the best estimate of
+ * state reached → condition satisfied; "from send" mostly measures etcd's write time.
  *
  * Usage: npm run bench:conditions [-- rounds]   (target: p95 from ack ≤ 50 ms)
  */
@@ -34,6 +37,7 @@ async function main(): Promise<void> {
     await store.ready;
     const fromAck: number[] = [];
     const fromSend: number[] = [];
+    const engine: number[] = [];
     for (let i = 1; i <= rounds; i++) {
       const condition: Condition = {
         subject: `v1/ConfigMap ${namespace}/bench`, matcher: `toHaveValue(${i})`, expectation: `data.v = ${i}`, stores: [store],
@@ -46,7 +50,7 @@ async function main(): Promise<void> {
       const sent = systemClock.now();
       await client.patchMerge('ConfigMap', 'bench', namespace, { data: { v: String(i) } });
       const acked = systemClock.now();
-      await waiting;
+      engine.push((await waiting).detectionMs);
       await new Promise((r) => setImmediate(r));
       fromAck.push(satisfiedAt - acked);
       fromSend.push(satisfiedAt - sent);
@@ -55,7 +59,7 @@ async function main(): Promise<void> {
     const line = (name: string, v: number[]): string =>
       `${name.padEnd(10)} p50 ${percentile(v, 50).toFixed(1)} ms   p95 ${percentile(v, 95).toFixed(1)} ms   max ${Math.max(...v).toFixed(1)} ms`;
     process.stdout.write(`conditions engine detection latency over ${rounds} rounds (context ${client.contextName})\n`);
-    process.stdout.write(`${line('from ack', fromAck)}\n${line('from send', fromSend)}\n`);
+    process.stdout.write(`${line('from ack', fromAck)}\n${line('from send', fromSend)}\n${line('engine', engine)}  (watch event → verdict)\n`);
     const p95 = percentile(fromAck, 95);
     process.stdout.write(`target p95 (from ack) ≤ 50 ms: ${p95 <= 50 ? 'met' : 'NOT met'}\n`);
     process.exitCode = p95 <= 50 ? 0 : 1;
