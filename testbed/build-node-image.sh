@@ -133,6 +133,15 @@ assemble_node_image() {
   docker rm -f "$cid" >/dev/null; trap - EXIT
 }
 
+# Old node images are 1.4 GB each: keep only the current one (an image a running node uses stays).
+prune_old_node_images() {
+  local keep=$1 img
+  for img in $(docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '^kubeproof/(kind-node|node-base):' ); do
+    [[ $img == "$keep" || $img == "$NODE_BASE" ]] && continue
+    docker rmi "$img" >/dev/null 2>&1 && log "removed old image $img" || true
+  done
+}
+
 main() {
   local target; target=$(node_image_tag)
   if have_image "$target"; then log "node image $target: cached"; echo "$target"; return 0; fi
@@ -142,6 +151,7 @@ main() {
   build_node_base
   build_component_images
   assemble_node_image "$target"
+  prune_old_node_images "$target"
   log "node image $target built in $((SECONDS - started))s ($(docker image inspect -f '{{.Size}}' "$target" | awk '{printf "%.0f MB", $1/1e6}'))"
   echo "$target"
 }
