@@ -159,7 +159,8 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
         await client.apply(obj);
       } catch (err) {
         const hint = classifyApiError(err) === 'terminal' ? '' : ' (the API server may be overloaded; retry the run)';
-        throw new Error(`applying ${m.file} line ${m.line} (${m.object.kind} "${m.object.metadata?.name}") failed: ${(err as Error).message}${hint}`, { cause: err });
+        // The API server's reason is already in the message; no cause chain, so students see one paragraph.
+        throw new ManifestError(`applying ${m.file} line ${m.line} (${m.object.kind} "${m.object.metadata?.name}") failed: ${(err as Error).message}${hint}`);
       }
     }
     timeline.record({ kind: 'marker', label: `applied ${manifests.length} object${manifests.length === 1 ? '' : 's'} from ${dir}` });

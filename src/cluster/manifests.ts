@@ -7,6 +7,10 @@ import type { KubeObject } from './types.ts';
 /** A manifest the runner cannot use; the message names the file (and line when known). */
 export class ManifestError extends Error {
   override name = 'ManifestError';
+  constructor(message: string) {
+    super(message);
+    this.stack = `${this.name}: ${message}`; // the file and line are in the message; frames would be noise
+  }
 }
 
 /** One object read from disk, with where it came from (for messages). */
