@@ -203,7 +203,10 @@ async function main(argv: readonly string[]): Promise<number> {
     if (interrupted) return;
     interrupted = true;
     say(`\n${signal}: undoing journalled faults of run ${runId} before exiting…`);
-    void revertRun(client, runDir).finally(() => process.exit(EXIT.error));
+    // Undo first (the cluster matters more than the report), then build whatever report the results allow.
+    void revertRun(client, runDir)
+      .then(() => generateAllureReport(cwd, 'reports/allure-results').then((f) => say(`partial report: ${f}`), () => {}))
+      .finally(() => process.exit(EXIT.error));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -201,6 +201,7 @@ describe('real cluster', { concurrency: false }, () => {
     const result = await run.done;
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /SIGINT: undoing journalled faults/);
+    assert.match(result.stderr, /partial report: reports\/allure-report\/index\.html/);
     assert.deepEqual(await cordonedNodes(), []);
     const runId = runIdOf(result.stderr);
     await waitUntil('the interrupted run\'s namespace to be gone', 120_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
