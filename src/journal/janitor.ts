@@ -40,8 +40,15 @@ export async function runJanitor(client: ClusterClient, journalDir: string): Pro
     const runId = ns.metadata?.labels?.[LABELS.runId] ?? '';
     const pid = Number(ns.metadata?.annotations?.[ANNOTATIONS.pid] ?? NaN);
     const host = ns.metadata?.annotations?.[ANNOTATIONS.host];
-    const alive = liveRuns.has(runId) || (host === hostname() && Number.isFinite(pid) && isProcessAlive(pid) && pid !== process.pid);
-    if (alive || ns.metadata?.deletionTimestamp) continue;
+    if (ns.metadata?.deletionTimestamp) continue;
+    // Every namespace a run creates carries pid and host; one without them was labelled by hand
+    // (or by another tool), so the janitor cannot tell whether it is still in use: leave it.
+    if (!Number.isFinite(pid) || !host) {
+      report.skippedLiveRuns.push(`namespace ${name} (no kubeproof.dev/pid and host annotations: not created by a run)`);
+      continue;
+    }
+    const alive = liveRuns.has(runId) || host !== hostname() || (isProcessAlive(pid) && pid !== process.pid);
+    if (alive) continue;
     try {
       await client.delete('Namespace', name);
       report.actions.push(`namespace ${name} (run ${runId}) deleted`);

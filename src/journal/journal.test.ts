@@ -129,6 +129,23 @@ describe('runJanitor', () => {
   });
 });
 
+describe('runJanitor safety', () => {
+  it('leaves owned-looking namespaces without pid/host annotations alone (labelled by hand)', async () => {
+    const cluster = createFakeCluster();
+    cluster.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kp-manual', labels: { [LABELS.managedBy]: 'kubeproof', [LABELS.runId]: 'manual' } } });
+    const report = await runJanitor(cluster, tmp());
+    assert.ok(await cluster.get('Namespace', 'kp-manual'));
+    assert.match(report.skippedLiveRuns.join('\n'), /kp-manual .*not created by a run/);
+  });
+
+  it('leaves namespaces of runs on another host alone', async () => {
+    const cluster = createFakeCluster();
+    cluster.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kp-remote', labels: { [LABELS.managedBy]: 'kubeproof', [LABELS.runId]: 'r' }, annotations: { 'kubeproof.dev/pid': '999999999', 'kubeproof.dev/host': 'another-machine' } } });
+    await runJanitor(cluster, tmp());
+    assert.ok(await cluster.get('Namespace', 'kp-remote'));
+  });
+});
+
 describe('isRunDead', () => {
   it('judges only runs of this host', () => {
     assert.equal(isRunDead({ runId: 'r', pid: 999_999_999, host: hostname(), context: '', startedAt: '', seed: 0 }), true);
