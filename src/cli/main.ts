@@ -13,7 +13,7 @@ import type { Envelope } from '@cucumber/messages';
 import { needsLoad, needsNetpolCanary } from '../capabilities.ts';
 import type { Capabilities } from '../capabilities.ts';
 import { checkManifestDir } from '../cluster/manifests.ts';
-import { createKubeClient, loadKubeConfig } from '../cluster/kube-client.ts';
+import { createKubeClient, currentContextName, loadKubeConfig } from '../cluster/kube-client.ts';
 import type { ClusterClient } from '../cluster/types.ts';
 import { describeFaultStep } from '../faults/catalog.ts';
 import type { ScopeJournal } from '../journal/journal.ts';
@@ -24,6 +24,7 @@ import { generateAllureReport } from '../report/allure.ts';
 import { createRunModel } from '../report/run-model.ts';
 import { formatMs } from '../util/duration.ts';
 import { newSeed } from '../util/rng.ts';
+import { ensureFixtureImages, ensureOwnCluster, fixturesUsed, targetsOwnCluster } from '../testbed/own-cluster.ts';
 import { parseArgs, USAGE } from './args.ts';
 import type { ParsedArgs } from './args.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
@@ -177,6 +178,15 @@ async function main(argv: readonly string[]): Promise<number> {
   const journalDir = resolve(cwd, DEFAULT_JOURNAL_DIR);
   const allTags = dry.scenarios.flatMap((s) => s.tags);
   await checkTools({ k6: needsLoad(allTags) });
+  // A fresh clone has no cluster yet: our own kind cluster (and the fixtures' images) come up on demand.
+  if (targetsOwnCluster(args.own.context, currentContextName())) {
+    try {
+      await ensureOwnCluster(cwd, say);
+      for (const fixture of fixturesUsed(dry.scenarios.flatMap((s) => s.steps))) await ensureFixtureImages(fixture, cwd, say);
+    } catch (err) {
+      throw new UsageError(`could not prepare the kind cluster "kubeproof": ${(err as Error).message} (output above; retry with: npm run cluster:up)`);
+    }
+  }
   let client: ClusterClient;
   try {
     client = createKubeClient(loadKubeConfig(args.own.context));

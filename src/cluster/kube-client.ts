@@ -3,6 +3,9 @@
  * kubeconfig.ts). Requests go through one raw JSON function so objects stay plain JSON: the typed
  * client turns timestamps into Dates and drops fields its model does not know (ecosystem.md §2.3).
  */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { fetch } from 'undici';
 import { errorFromNetwork, errorFromResponse, KubeApiError } from './api-errors.ts';
@@ -34,6 +37,19 @@ export function loadKubeConfig(context?: string): k8s.KubeConfig {
     throw new KubeConfigError('no Kubernetes cluster configured: no kubeconfig found (looked at $KUBECONFIG and ~/.kube/config)');
   }
   return kc;
+}
+
+/** The kubeconfig's current context, or undefined when there is no kubeconfig file at all (a fresh machine). */
+export function currentContextName(): string | undefined {
+  const files = (process.env['KUBECONFIG'] ?? join(homedir(), '.kube', 'config')).split(delimiter).filter(Boolean);
+  if (!files.some((f) => existsSync(f))) return undefined;
+  const kc = new k8s.KubeConfig();
+  try {
+    kc.loadFromDefault();
+  } catch {
+    return undefined;
+  }
+  return kc.getCurrentContext() || undefined;
 }
 
 /** Creates the real client for one kube context. */

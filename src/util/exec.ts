@@ -26,6 +26,8 @@ export interface RunOptions {
   allowFailure?: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Also copy the child's output to our stderr as it comes (long builds show their progress). */
+  passthrough?: boolean;
 }
 
 /**
@@ -37,8 +39,8 @@ export function run(cmd: string, args: readonly string[], options: RunOptions = 
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env, cwd: options.cwd });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); if (options.passthrough) process.stderr.write(d); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); if (options.passthrough) process.stderr.write(d); });
     const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     child.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);

@@ -1,0 +1,12 @@
+@demo-shop @self-healing @exclusive
+Feature: demo-shop heals itself
+  The course's stack (frontend, api, auth, PostgreSQL; see docs/demo-shop.md) in the scenario's own
+  namespace. @exclusive: the fixture publishes fixed NodePorts, so two copies cannot run at once.
+
+  Background:
+    Given the fixture "demo-shop" is deployed
+    And deployment "api" has 3 ready replicas within 120 seconds
+
+  Scenario: a killed api pod is replaced
+    When I kill 1 pod of deployment "api"
+    Then deployment "api" has 3 ready replicas within 60 seconds

@@ -1,0 +1,58 @@
+/**
+ * `npm run chaos` on a fresh clone: when the run targets the project's own kind cluster and it is not
+ * running, bring it up (testbed/cluster.sh) and load the images of the fixtures the scenarios deploy.
+ * Any other cluster is the user's business: we never create or change it.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { run } from '../util/exec.ts';
+
+/** The kube context kind writes for kind-config.yaml's cluster. */
+export const OWN_CONTEXT = 'kind-kubeproof';
+const OWN_CLUSTER = 'kubeproof';
+const OWN_NODES = 4;
+
+/** True when the run is aimed at our cluster: named explicitly, current, or no kubeconfig exists yet. */
+export function targetsOwnCluster(explicitContext: string | undefined, currentContext: string | undefined): boolean {
+  if (explicitContext) return explicitContext === OWN_CONTEXT;
+  return currentContext === undefined || currentContext === OWN_CONTEXT;
+}
+
+/** Fixture names deployed by `the fixture "X" is deployed` steps. */
+export function fixturesUsed(stepTexts: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const text of stepTexts) {
+    const name = /^the fixture "([^"]+)" is deployed$/.exec(text)?.[1];
+    if (name) names.add(name);
+  }
+  return [...names].sort();
+}
+
+async function runningNodes(): Promise<string[]> {
+  const r = await run('docker', ['ps', '--filter', `label=io.x-k8s.kind.cluster=${OWN_CLUSTER}`, '--filter', 'status=running',
+    '--format', '{{.Names}}'], { allowFailure: true, timeoutMs: 15_000 });
+  return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+}
+
+/** Creates (or heals) the kind cluster when fewer than its nodes are running; progress goes to stderr. */
+export async function ensureOwnCluster(cwd: string, say: (line: string) => void): Promise<void> {
+  const nodes = await runningNodes();
+  if (nodes.length >= OWN_NODES) return;
+  say(`kubeproof: the kind cluster "${OWN_CLUSTER}" is not running (${nodes.length}/${OWN_NODES} nodes): bringing it up (npm run cluster:up)`);
+  await run('bash', ['testbed/cluster.sh', 'up'], { cwd, passthrough: true });
+}
+
+/** Builds and loads a fixture's images when the cluster's control-plane node does not have them yet. */
+export async function ensureFixtureImages(fixture: string, cwd: string, say: (line: string) => void): Promise<void> {
+  const script = join('fixtures', fixture, 'build-images.sh');
+  if (!existsSync(join(cwd, script))) return; // a fixture made only of manifests
+  const listed = await run('bash', [script, '--print-images'], { cwd, timeoutMs: 30_000 });
+  const images = listed.stdout.split(/\s+/).filter(Boolean);
+  const present = await run('docker', ['exec', `${OWN_CLUSTER}-control-plane`, 'ctr', '--namespace=k8s.io', 'images', 'ls', '-q'],
+    { allowFailure: true, timeoutMs: 30_000 });
+  const inNode = new Set(present.stdout.split('\n').map((ref) => ref.replace(/^docker\.io\//, '')));
+  const missing = images.filter((img) => !inNode.has(img.replace(/^docker\.io\//, '')));
+  if (missing.length === 0) return;
+  say(`kubeproof: fixture "${fixture}" needs ${missing.join(', ')} in the cluster: building and loading (npm run images:build)`);
+  await run('bash', [script], { cwd, passthrough: true });
+}
