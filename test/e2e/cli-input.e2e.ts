@@ -94,7 +94,8 @@ describe('context safety', () => {
 
 describe('--dry-run', () => {
   it('lists scenarios with the faults and targets they would hit, without a cluster', async () => {
-    const result = await runCli(['--dry-run', '--seed', '7'], { ...process.env, KUBECONFIG: '/nonexistent' });
+    // The foundation profile: a fixed set of scenarios (the default suite grows with every feature).
+    const result = await runCli(['--dry-run', '--seed', '7', '--profile', 'foundation'], { ...process.env, KUBECONFIG: '/nonexistent' });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^4 scenarios would run \(dry run: the cluster is not touched\)/);
     assert.match(result.stdout, /fault: pod-kill: 1 pod\(s\) of deployment "pause-app" \(victims chosen with seed 7\)/);
