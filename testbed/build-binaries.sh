@@ -57,6 +57,7 @@ build_netpol() { cd "$TESTBED_DIR/images/netpol" && go build -trimpath -ldflags 
 
 main() {
   local only=${1:-all}
+  command -v go >/dev/null || die "Go is needed to build the cluster offline (Go >= 1.23, or >= 1.21 with GOTOOLCHAIN=auto): install it from go.dev or your distribution and retry"
   want() { [[ $only == all || $only == "$1" ]]; }
   want kind && cached_build kind "$KIND_VERSION" go_install_kind
   want kube && cached_build kube "$KUBERNETES_VERSION" build_kube

@@ -88,6 +88,16 @@ install_addons() {
   kubectl apply -f - <<<"$manifest" >/dev/null
 }
 
+# A reused cluster keeps the node image it was created from; say so when testbed files changed since.
+warn_if_outdated() {
+  local running expected
+  running=$(docker inspect -f '{{.Config.Image}}' "$CLUSTER_NAME-control-plane" 2>/dev/null) || return 0
+  [[ $running == kubeproof/kind-node:* ]] || return 0
+  expected=$("$TESTBED_DIR/build-node-image.sh" tag)
+  [[ $running == "$expected" ]] ||
+    log "note: the cluster runs $running but the testbed now builds $expected; run 'npm run cluster:down && npm run cluster:up' to pick up the changes"
+}
+
 up() {
   local started=$SECONDS
   require_docker
@@ -95,6 +105,7 @@ up() {
   if cluster_exists; then
     if heal_nodes && { all_nodes_ready || { sleep 20; all_nodes_ready; }; }; then
       log "cluster $CLUSTER_NAME is healthy: reusing it"
+      warn_if_outdated
     else
       log "cluster $CLUSTER_NAME exists but is not healthy: recreating it"
       "$KIND" delete cluster --name "$CLUSTER_NAME" >&2

@@ -9,6 +9,8 @@ KUBEPROOF_CACHE=${KUBEPROOF_CACHE:-/var/cache/kubeproof}
 BIN_CACHE="$KUBEPROOF_CACHE/bin"
 export GOFLAGS="${GOFLAGS:--buildvcs=false}" CGO_ENABLED=0
 mkdir -p "$BIN_CACHE"
+# Go is usually in /usr/local/go; non-login shells (CI) may not have it on PATH.
+[[ -x /usr/local/go/bin/go ]] && [[ ":$PATH:" != *":/usr/local/go/bin:"* ]] && PATH="$PATH:/usr/local/go/bin"
 
 log() { printf '[testbed %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'testbed: %s\n' "$*" >&2; exit 1; }
