@@ -12,7 +12,7 @@ build_kube() {
   local staging=v0.${k#*.}   # 1.32.13 -> v0.32.13
   local src="$KUBEPROOF_CACHE/src/kube-$KUBERNETES_VERSION"
   rm -rf "$src"; mkdir -p "$src"; cd "$src"
-  local upstream_mod info commit
+  local upstream_mod commit
   upstream_mod=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | jq -r .GoMod)
   commit=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | jq -r '.Origin.Hash // empty')
   go mod init kubeproof.local/kube-build >/dev/null 2>&1
@@ -43,8 +43,6 @@ build_etcd() {
   go mod init kubeproof.local/etcd-build >/dev/null 2>&1
   go get "go.etcd.io/etcd/server/v3@$ETCD_MODULE_VERSION" >/dev/null
   go build -trimpath -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3
-  go get "go.etcd.io/etcd/etcdctl/v3@$ETCD_MODULE_VERSION" >/dev/null && \
-    go build -trimpath -ldflags "-s -w" -o "$out/etcdctl" go.etcd.io/etcd/etcdctl/v3 || log "etcdctl skipped"
 }
 
 go_install() { # out module@version
@@ -53,7 +51,6 @@ go_install() { # out module@version
 
 build_pause() { cd "$TESTBED_DIR/images/pause" && go build -trimpath -ldflags "-s -w" -o "$1/pause" . ; }
 build_netpol() { cd "$TESTBED_DIR/images/netpol" && go build -trimpath -ldflags "-s -w" -o "$1/kubeproof-netpol" . ; }
-
 
 main() {
   local only=${1:-all}

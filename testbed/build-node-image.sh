@@ -70,7 +70,7 @@ build_component_images() {
         ctx=$(stage net "$kube/kube-proxy"); build_image "$img" "$ctx" --build-arg "BASE=$NET_BASE" --build-arg BINARY=kube-proxy ;;
       etcd)
         etcd=$(bin_dir etcd "$ETCD_MODULE_VERSION")
-        ctx=$(stage static "$etcd/etcd" "$etcd/etcdctl"); build_image "$img" "$ctx" --build-arg BINARY=etcd ;;
+        ctx=$(stage static "$etcd/etcd"); build_image "$img" "$ctx" --build-arg BINARY=etcd ;;
       coredns)
         ctx=$(stage coredns "$(bin_dir coredns "$COREDNS_VERSION")/coredns"); build_image "$img" "$ctx" ;;
       pause)
