@@ -39,7 +39,9 @@ in_client() { kubectl -n "$NS" exec client -- "$@"; }
 
 setup() {
   kubectl create namespace "$NS" >/dev/null
-  kubectl label namespace "$NS" app.kubernetes.io/managed-by=kubeproof kubeproof.dev/purpose=cluster-verify >/dev/null
+  kubectl label namespace "$NS" app.kubernetes.io/managed-by=kubeproof kubeproof.dev/run-id=verify-$$ >/dev/null
+  # Same ownership marks as the runner's namespaces: if this script is killed, `npm run chaos -- --janitor` removes it.
+  kubectl annotate namespace "$NS" kubeproof.dev/pid=$$ "kubeproof.dev/host=$(hostname)" >/dev/null
   kubectl -n "$NS" apply -f - >/dev/null <<YAML
 apiVersion: apps/v1
 kind: Deployment
