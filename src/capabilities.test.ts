@@ -15,9 +15,11 @@ describe('inconclusiveReason', () => {
     [['@node'], full, undefined],
     [['@workers:4'], full, /@workers:4 needs at least 4 ready worker nodes, the cluster has 3/],
     [['@self-healing'], poor, undefined],
+    [['@node-loss'], { ...full, nodeLoss: { evictionAfterS: 50, detail: 'kube-system static pod flags' } }, undefined],
+    [['@node-loss'], { ...full, nodeLoss: { evictionAfterS: 340, detail: 'upstream defaults assumed' } }, /@node-loss needs a dead node's pods evicted within 120s, this cluster takes 340s \(upstream defaults assumed\)/],
   ];
   for (const [tags, caps, expected] of cases) {
-    it(`${tags.join(' ')} on a ${caps === full ? 'capable' : 'limited'} cluster → ${expected ? 'INCONCLUSIVE' : 'runs'}`, () => {
+    it(`${tags.join(' ')} on a ${caps === poor ? 'limited' : 'capable'} cluster${caps.nodeLoss ? ` (eviction ${caps.nodeLoss.evictionAfterS}s)` : ''} → ${expected ? 'INCONCLUSIVE' : 'runs'}`, () => {
       const reason = inconclusiveReason(tags, caps);
       if (expected) assert.match(reason ?? '', expected);
       else assert.equal(reason, undefined);

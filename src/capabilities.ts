@@ -8,10 +8,15 @@ export interface Capabilities {
   metrics: { ok: boolean; detail: string };
   /** NetworkPolicy enforcement canary result; 'not-checked' when no selected scenario needs it. */
   netpol: { state: 'enforced' | 'not-enforced' | 'unknown' | 'not-checked'; detail: string };
+  /** Seconds from a node's death to the eviction of its pods (grace period + unreachable toleration); optional for older callers. */
+  nodeLoss?: { evictionAfterS: number; detail: string };
 }
 
 /** Minimum workers for @node scenarios: one to lose and one to take over. A `@workers:N` tag overrides it. */
 export const DEFAULT_NODE_WORKERS = 2;
+
+/** Above this, a @node-loss scenario (pods replaced after a node dies) cannot finish in reasonable time. */
+export const MAX_NODE_LOSS_EVICTION_S = 120;
 
 /** Whether any of `tags` asks for a NetworkPolicy canary. */
 export function needsNetpolCanary(tags: readonly string[]): boolean {
@@ -36,6 +41,9 @@ export function inconclusiveReason(tags: readonly string[], caps: Capabilities):
   if (tags.includes('@node') || workerTag) {
     const needed = workerTag ? Number(workerTag.split(':')[1]) : DEFAULT_NODE_WORKERS;
     if (caps.workers < needed) reasons.push(`${workerTag ?? '@node'} needs at least ${needed} ready worker nodes, the cluster has ${caps.workers}`);
+  }
+  if (tags.includes('@node-loss') && caps.nodeLoss && caps.nodeLoss.evictionAfterS > MAX_NODE_LOSS_EVICTION_S) {
+    reasons.push(`@node-loss needs a dead node's pods evicted within ${MAX_NODE_LOSS_EVICTION_S}s, this cluster takes ${caps.nodeLoss.evictionAfterS}s (${caps.nodeLoss.detail}); use kind-config.yaml's shortened timings`);
   }
   return reasons.length ? reasons.join('; ') : undefined;
 }

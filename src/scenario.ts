@@ -24,6 +24,8 @@ import { collectEvidence } from './evidence/collect.ts';
 import { cordonNode, nodeRunningMost } from './faults/node-cordon.ts';
 import { scaleDeployment } from './faults/deployment-scale.ts';
 import { killPods } from './faults/pod-kill.ts';
+import { createNodeDeath } from './self-healing/node-death.ts';
+import type { NodeDeathOps } from './self-healing/node-death.ts';
 import type { FaultContext, FaultOutcome } from './faults/fault.ts';
 import { openScope, runDirOf } from './journal/journal.ts';
 import type { ScopeJournal } from './journal/journal.ts';
@@ -91,6 +93,8 @@ export interface ScenarioContext {
   killPods(name: string, count: number): Promise<FaultOutcome>;
   scale(name: string, replicas: number): Promise<FaultOutcome>;
   cordonNodeRunningMost(name: string): Promise<FaultOutcome>;
+  /** Node death by docker pause, and the checks after it (src/self-healing/node-death.ts). */
+  readonly nodeDeath: NodeDeathOps;
   /** Checks, now, that no live pod of the deployment is on the node cordoned by this scenario. */
   expectNoPodOnCordonedNode(name: string): Promise<WaitResult>;
   /** Last measured time to recover (fault → recovery condition met), if any. */
@@ -207,6 +211,7 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
       if (!cordoned) throw new Error('no node was cordoned earlier in this scenario (use "I cordon the node running the most … pods" first)');
       return now(noPodOnNode({ deployments: view.deployments, pods: view.pods }, namespace, name, cordoned), engine);
     }),
+    nodeDeath: createNodeDeath(faultCtx, engine),
     lastTimeToRecoverMs: () => recoverMs,
     async finish(outcome, attach) {
       const notes: string[] = [];

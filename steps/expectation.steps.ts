@@ -25,3 +25,7 @@ Then('deployment {string} never has fewer than {int} ready replica(s) during the
 Then('no pod of deployment {string} runs on the cordoned node', async function (this: ChaosWorld, name: string) {
   await this.scenario.expectNoPodOnCordonedNode(name);
 });
+
+Then('no ready {string} pod runs on the dead node', async function (this: ChaosWorld, name: string) {
+  await this.scenario.nodeDeath.expectNoReadyPodOnDeadNode(name);
+});

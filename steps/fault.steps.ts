@@ -16,3 +16,8 @@ When('I cordon the node running the most {string} pods', { timeout: FAULT_STEP_C
   const outcome = await this.scenario.cordonNodeRunningMost(name);
   this.log(`cordoned ${outcome.target}`);
 });
+
+When('the node running the most {string} pods dies', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, name: string) {
+  const outcome = await this.scenario.nodeDeath.nodeRunningMostDies(name);
+  this.log(`${outcome.target} ${outcome.detail}`);
+});

@@ -4,6 +4,7 @@
  * capability gaps are returned and make only the affected scenarios INCONCLUSIVE.
  */
 import type { Capabilities } from '../capabilities.ts';
+import { evictionAfterS, readNodeLossTimings, UPSTREAM_NODE_TIMINGS } from '../cluster/node-timings.ts';
 import { describeNode } from '../cluster/describe.ts';
 import { whyNotKind } from '../cluster/kind.ts';
 import type { ClusterClient } from '../cluster/types.ts';
@@ -71,7 +72,15 @@ export async function measureCapabilities(client: ClusterClient, needs: Prefligh
       netpol = { state: 'unknown', detail: `the canary itself failed: ${(err as Error).message}` };
     }
   }
-  return { workers, metrics, netpol };
+  let nodeLoss: Capabilities['nodeLoss'];
+  try {
+    const t = await readNodeLossTimings(client);
+    nodeLoss = { evictionAfterS: evictionAfterS(t), detail: `node-monitor-grace-period ${t.gracePeriodS}s + unreachable toleration ${t.unreachableTolerationS}s, from ${t.source}` };
+  } catch (err) {
+    // Capabilities travel as JSON (no Infinity): assume the upstream defaults and say why.
+    nodeLoss = { evictionAfterS: evictionAfterS(UPSTREAM_NODE_TIMINGS), detail: `could not read the control plane's flags (${(err as Error).message}): upstream defaults assumed` };
+  }
+  return { workers, metrics, netpol, nodeLoss };
 }
 
 /** One line per capability, for the run header. */
@@ -80,5 +89,6 @@ export function describeCapabilities(caps: Capabilities): string[] {
     `  workers:        ${caps.workers} ready`,
     `  metrics API:    ${caps.metrics.ok ? 'yes' : 'NO'} — ${caps.metrics.detail}`,
     `  NetworkPolicy:  ${caps.netpol.state} — ${caps.netpol.detail}`,
+    ...(caps.nodeLoss ? [`  node loss:      pods evicted ~${caps.nodeLoss.evictionAfterS}s after a node dies — ${caps.nodeLoss.detail}`] : []),
   ];
 }

@@ -12,6 +12,7 @@ describe('FAULT_CATALOG', () => {
       'I kill {int} pod(s) of deployment {string}': 'I kill 2 pods of deployment "api"',
       'I scale deployment {string} to {int} replica(s)': 'I scale deployment "api" to 1 replica',
       'I cordon the node running the most {string} pods': 'I cordon the node running the most "api" pods',
+      'the node running the most {string} pods dies': 'the node running the most "api" pods dies',
     };
     for (const expr of expressions) {
       const example = examples[expr];

@@ -2,6 +2,7 @@
  * The undo vocabulary: kind → function(client, params). Only data crosses process boundaries, so
  * every fault's undo must be one of these kinds. Each is idempotent (NotFound = already undone).
  */
+import { dockerNodeContainers, unpauseNode } from '../cluster/kind-nodes.ts';
 import type { ClusterClient } from '../cluster/types.ts';
 import type { UndoRecord } from './journal.ts';
 
@@ -25,6 +26,8 @@ export const UNDO_KINDS: Readonly<Record<string, UndoFn>> = {
     await client.patchMerge('Node', name, undefined, { spec: { unschedulable: null } });
     return `node ${name} uncordoned`;
   },
+  // A paused kind node container (node death); waits until the node is Ready again.
+  'node.unpause': (client, p) => unpauseNode(client, dockerNodeContainers, str(p, 'name')),
   'deployment.scale': async (client, p) => {
     const name = str(p, 'name');
     const namespace = str(p, 'namespace');

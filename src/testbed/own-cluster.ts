@@ -29,7 +29,9 @@ export function fixturesUsed(stepTexts: readonly string[]): string[] {
 }
 
 async function runningNodes(): Promise<string[]> {
-  const r = await run('docker', ['ps', '--filter', `label=io.x-k8s.kind.cluster=${OWN_CLUSTER}`, '--filter', 'status=running',
+  // A paused node counts as present: it is a live run's node-death fault (its own After hook, or
+  // --janitor after a killed run, unpauses it). "cluster.sh up" would unpause it under that run.
+  const r = await run('docker', ['ps', '--filter', `label=io.x-k8s.kind.cluster=${OWN_CLUSTER}`,
     '--format', '{{.Names}}'], { allowFailure: true, timeoutMs: 15_000 });
   return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
 }

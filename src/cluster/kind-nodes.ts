@@ -1,0 +1,79 @@
+/**
+ * kind nodes are docker containers named like the node. Pausing one freezes its kubelet and every
+ * container on it without changing its IP (docker stop would), which is how a node "dies" here.
+ * Docker is reached only through util/exec.ts.
+ */
+import { ProcessError, run } from '../util/exec.ts';
+
+/** What docker says about a node container. */
+export interface NodeContainerInfo {
+  /** docker's State.Status: running, paused, exited … ("missing" when there is no such container). */
+  status: string;
+  /** kind cluster label (io.x-k8s.kind.cluster). */
+  cluster: string;
+  /** kind role label (io.x-k8s.kind.role): control-plane or worker. */
+  role: string;
+}
+
+/** The docker operations node faults need; unit tests pass a fake. */
+export interface NodeContainers {
+  inspect(name: string): Promise<NodeContainerInfo>;
+  /** Names of paused containers of kind cluster `cluster`. */
+  paused(cluster: string): Promise<string[]>;
+  pause(name: string): Promise<void>;
+  /** Unpauses; already running or gone counts as done (idempotent undo). */
+  unpause(name: string): Promise<'unpaused' | 'was not paused' | 'no such container'>;
+}
+
+const DOCKER_TIMEOUT_MS = 20_000;
+
+/** The real docker CLI. */
+export const dockerNodeContainers: NodeContainers = {
+  async inspect(name) {
+    const format = '{{.State.Status}}|{{index .Config.Labels "io.x-k8s.kind.cluster"}}|{{index .Config.Labels "io.x-k8s.kind.role"}}';
+    const r = await run('docker', ['inspect', '--type', 'container', '-f', format, name], { timeoutMs: DOCKER_TIMEOUT_MS, allowFailure: true });
+    if (r.code !== 0) {
+      if (/no such (object|container)/i.test(r.stderr)) return { status: 'missing', cluster: '', role: '' };
+      throw new ProcessError(`docker inspect ${name} exited with code ${r.code}: ${r.stderr.trim()}`, r);
+    }
+    const [status = '', cluster = '', role = ''] = r.stdout.trim().split('|');
+    return { status, cluster, role };
+  },
+  async paused(cluster) {
+    const r = await run('docker', ['ps', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`, '--filter', 'status=paused', '--format', '{{.Names}}'], { timeoutMs: DOCKER_TIMEOUT_MS });
+    return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  },
+  async pause(name) {
+    await run('docker', ['pause', name], { timeoutMs: DOCKER_TIMEOUT_MS });
+  },
+  async unpause(name) {
+    const r = await run('docker', ['unpause', name], { timeoutMs: DOCKER_TIMEOUT_MS, allowFailure: true });
+    if (r.code === 0) return 'unpaused';
+    if (/is not paused/i.test(r.stderr)) return 'was not paused';
+    if (/no such container/i.test(r.stderr)) return 'no such container';
+    throw new ProcessError(`docker unpause ${name} exited with code ${r.code}: ${r.stderr.trim()}`, r);
+  },
+};
+
+/** How long the undo waits for an unpaused node to report Ready again (its kubelet's next status update). */
+const READY_AGAIN_MS = 20_000;
+
+/**
+ * Undo of a node death: unpauses the container, then waits (bounded) until the node reports Ready,
+ * so the next scenario finds a whole cluster. Never throws for "already running".
+ */
+export async function unpauseNode(client: { get: (kind: 'Node', name: string) => Promise<{ status?: any } | undefined> }, docker: NodeContainers, name: string, readyWithinMs = READY_AGAIN_MS): Promise<string> {
+  const what = await docker.unpause(name);
+  if (what === 'no such container') return `node container ${name} no longer exists`;
+  const started = Date.now();
+  while (Date.now() - started < readyWithinMs) {
+    const node = await client.get('Node', name).catch(() => undefined);
+    const conditions = (node?.status?.conditions ?? []) as Array<{ type: string; status: string }>;
+    if (conditions.some((c) => c.type === 'Ready' && c.status === 'True')) {
+      return `node ${name} ${what === 'unpaused' ? 'unpaused' : 'was not paused'}, Ready after ${((Date.now() - started) / 1000).toFixed(1)}s`;
+    }
+    // Polling: a one-off undo has no watch of its own (it also runs from --janitor, without a scenario).
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return `node ${name} ${what === 'unpaused' ? 'unpaused' : 'was not paused'} but not Ready yet after ${readyWithinMs / 1000}s (its kubelet should report soon)`;
+}

@@ -1,0 +1,51 @@
+/**
+ * Node death operations of one scenario: pick the node running the most pods of a deployment, pause
+ * its kind container (faults/node-pause.ts), and check afterwards that no ready pod is left on it.
+ * scenario.ts builds one per scenario.
+ */
+import { kindClusterName } from '../cluster/kind.ts';
+import { dockerNodeContainers } from '../cluster/kind-nodes.ts';
+import type { NodeContainers } from '../cluster/kind-nodes.ts';
+import { evictionAfterS, readNodeLossTimings } from '../cluster/node-timings.ts';
+import { BUDGETS } from '../config/defaults.ts';
+import { now } from '../conditions/engine.ts';
+import type { EngineContext, WaitResult } from '../conditions/engine.ts';
+import { noReadyPodOnNode } from '../conditions/ready-on-node.ts';
+import { FaultError } from '../faults/fault.ts';
+import type { FaultContext, FaultOutcome } from '../faults/fault.ts';
+import { nodeRunningMost } from '../faults/node-cordon.ts';
+import { pauseNode } from '../faults/node-pause.ts';
+
+/** Node death steps' entry points. */
+export interface NodeDeathOps {
+  /** "the node running the most X pods dies": returns once Kubernetes has seen the node die. */
+  nodeRunningMostDies(deployment: string): Promise<FaultOutcome>;
+  /** Checks, now, that no ready pod of the deployment runs on the node killed earlier. */
+  expectNoReadyPodOnDeadNode(deployment: string): Promise<WaitResult>;
+}
+
+/** Margin over --node-monitor-grace-period for the controller to mark the node and its pods. */
+const NOTICE_MARGIN_MS = 20_000;
+
+/** Builds the operations; `docker` is injectable for unit tests. */
+export function createNodeDeath(fault: FaultContext, engine: EngineContext, docker: NodeContainers = dockerNodeContainers): NodeDeathOps {
+  let dead: string | undefined;
+  return {
+    async nodeRunningMostDies(deployment) {
+      const cluster = kindClusterName(fault.client.contextName);
+      if (!cluster) throw new FaultError(`node death pauses a kind node container, but context "${fault.client.contextName}" is not a kind cluster`);
+      const node = await nodeRunningMost(fault, deployment);
+      const timings = await readNodeLossTimings(fault.client);
+      // The step returns only once the death is visible, so its budget follows the cluster's grace period.
+      const noticeWithinMs = Math.min(timings.gracePeriodS * 1000 + NOTICE_MARGIN_MS, BUDGETS.fault);
+      fault.timeline.record({ kind: 'marker', label: `node loss timings: grace ${timings.gracePeriodS}s, unreachable toleration ${timings.unreachableTolerationS}s → pods evicted ~${evictionAfterS(timings)}s after death (${timings.source})` });
+      const outcome = await pauseNode(fault, node, { docker, cluster, deployment, noticeWithinMs });
+      dead = node;
+      return outcome;
+    },
+    async expectNoReadyPodOnDeadNode(deployment) {
+      if (!dead) throw new Error('no node died earlier in this scenario (use "the node running the most … pods dies" first)');
+      return now(noReadyPodOnNode({ deployments: fault.view.deployments, pods: fault.view.pods }, fault.view.namespace, deployment, dead), engine);
+    },
+  };
+}
