@@ -9,6 +9,7 @@ import { classifyApiError } from './cluster/api-errors.ts';
 import { loadManifestDir, ManifestError } from './cluster/manifests.ts';
 import { createKubeClient, loadKubeConfig } from './cluster/kube-client.ts';
 import { namespaceName, namespaceObject } from './cluster/namespaces.ts';
+import { applyWaitingForNodePorts } from './cluster/node-ports.ts';
 import type { ClusterClient } from './cluster/types.ts';
 import { createNamespaceView } from './cluster/view.ts';
 import type { NamespaceView } from './cluster/view.ts';
@@ -24,6 +25,8 @@ import { collectEvidence } from './evidence/collect.ts';
 import { cordonNode, nodeRunningMost } from './faults/node-cordon.ts';
 import { scaleDeployment } from './faults/deployment-scale.ts';
 import { killPods } from './faults/pod-kill.ts';
+import { createIsolation } from './isolation/isolation.ts';
+import type { IsolationOps } from './isolation/isolation.ts';
 import { createNodeDeath } from './self-healing/node-death.ts';
 import type { NodeDeathOps } from './self-healing/node-death.ts';
 import type { FaultContext, FaultOutcome } from './faults/fault.ts';
@@ -93,6 +96,8 @@ export interface ScenarioContext {
   killPods(name: string, count: number): Promise<FaultOutcome>;
   scale(name: string, replicas: number): Promise<FaultOutcome>;
   cordonNodeRunningMost(name: string): Promise<FaultOutcome>;
+  /** NetworkPolicy reachability, extra namespaces, namespace cut-off, RBAC and quota checks (src/isolation/). */
+  readonly isolation: IsolationOps;
   /** Node death by docker pause, and the checks after it (src/self-healing/node-death.ts). */
   readonly nodeDeath: NodeDeathOps;
   /** Checks, now, that no live pod of the deployment is on the node cordoned by this scenario. */
@@ -160,7 +165,7 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
     for (const m of manifests) {
       const obj = { ...m.object, metadata: { ...m.object.metadata, namespace } };
       try {
-        await client.apply(obj);
+        await applyWaitingForNodePorts(client, obj, BUDGETS.apply / 2);
       } catch (err) {
         const hint = classifyApiError(err) === 'terminal' ? '' : ' (the API server may be overloaded; retry the run)';
         // The API server's reason is already in the message; no cause chain, so students see one paragraph.
@@ -212,6 +217,7 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
       return now(noPodOnNode({ deployments: view.deployments, pods: view.pods }, namespace, name, cordoned), engine);
     }),
     nodeDeath: createNodeDeath(faultCtx, engine),
+    isolation: createIsolation({ client, namespace, runId: params.runId, scenarioName: identity.name, journal, timeline, view, engine }),
     lastTimeToRecoverMs: () => recoverMs,
     async finish(outcome, attach) {
       const notes: string[] = [];

@@ -23,7 +23,7 @@ export interface FakeCluster extends ClusterClient {
 }
 
 /** Creates an empty fake cluster. */
-export function createFakeCluster(options: { context?: string; server?: string; rawResponses?: Record<string, RawResponse> } = {}): FakeCluster {
+export function createFakeCluster(options: { context?: string; server?: string; rawResponses?: Record<string, RawResponse>; onPost?: (path: string, body: unknown) => KubeObject } = {}): FakeCluster {
   const store = new Map<string, KubeObject>();
   const listeners = new Set<(kind: KindName, type: 'add' | 'update' | 'delete', obj: KubeObject) => void>();
   let down = false;
@@ -82,6 +82,12 @@ export function createFakeCluster(options: { context?: string; server?: string; 
     },
     async podLog() { guard(); return ''; },
     async getRaw(path) { guard(); return options.rawResponses?.[path] ?? { status: 404, body: '{}' }; },
+    async postRaw(path, body) {
+      guard();
+      if (!options.onPost) throw Object.assign(new Error(`POST ${path} failed with HTTP 404 (NotFound)`), { status: 404 });
+      return options.onPost(path, body);
+    },
+    async getAsToken(path, token) { guard(); return options.rawResponses?.[`${token} ${path}`] ?? { status: 401, body: '{}' }; },
     watch(kind, namespace, labelSelector): ObjectStore {
       const objects = new Map<string, KubeObject>();
       const subs = new Set<ChangeListener>();

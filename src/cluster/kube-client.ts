@@ -3,11 +3,11 @@
  * kubeconfig.ts). Requests go through one raw JSON function so objects stay plain JSON: the typed
  * client turns timestamps into Dates and drops fields its model does not know (ecosystem.md §2.3).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { fetch } from 'undici';
+import { Agent, fetch } from 'undici';
 import { errorFromNetwork, errorFromResponse, KubeApiError } from './api-errors.ts';
 import { createInformerStore } from './informer.ts';
 import type { ListWatchSource, WatchEventType } from './informer.ts';
@@ -186,6 +186,22 @@ export function createKubeClient(kc: k8s.KubeConfig): ClusterClient {
       return res.body;
     },
     getRaw: (path) => request('GET', path),
+    postRaw: (path, body) => json('POST', path, { body }),
+    async getAsToken(path, token) {
+      const cluster = kc.getCurrentCluster();
+      const ca = cluster?.caData ? Buffer.from(cluster.caData, 'base64') : cluster?.caFile ? readFileSync(cluster.caFile) : undefined;
+      // A fresh agent without the kubeconfig's client certificate: with it, the API server would
+      // authenticate us as the admin and ignore the token.
+      const agent = new Agent({ connect: { ca, rejectUnauthorized: !cluster?.skipTLSVerify } });
+      try {
+        const response = await fetch(`${server}${path}`, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' }, dispatcher: agent, signal: AbortSignal.timeout(30_000) });
+        return { status: response.status, body: await response.text() };
+      } catch (err) {
+        throw errorFromNetwork(server, err);
+      } finally {
+        await agent.close();
+      }
+    },
     watch(kind, namespace, labelSelector): ObjectStore {
       return createInformerStore(kind, listWatchSource(kind, namespace, labelSelector));
     },

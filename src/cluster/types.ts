@@ -83,6 +83,10 @@ export interface ClusterClient {
   patchMerge(kind: KindName, name: string, namespace: string | undefined, patch: object): Promise<KubeObject>;
   podLog(namespace: string, pod: string, options: { container?: string; tailLines: number }): Promise<string>;
   getRaw(path: string): Promise<RawResponse>;
+  /** POST a JSON body to an API path (SubjectAccessReview, TokenRequest): objects nobody lists; non-2xx throws. */
+  postRaw(path: string, body: unknown): Promise<KubeObject>;
+  /** GET as another identity: its bearer token and the cluster's CA only (no client certificate, which would win). */
+  getAsToken(path: string, token: string): Promise<RawResponse>;
   /** Starts a watch-backed store that re-connects by itself. */
   watch(kind: KindName, namespace?: string, labelSelector?: string): ObjectStore;
 }

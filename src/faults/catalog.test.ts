@@ -5,13 +5,16 @@ import { describeFaultStep, FAULT_CATALOG } from './catalog.ts';
 
 describe('FAULT_CATALOG', () => {
   it('has one entry per fault step definition (dry-run listing stays in sync with steps/)', () => {
-    const source = readFileSync(new URL('../../steps/fault.steps.ts', import.meta.url), 'utf8');
+    const source = ['fault.steps.ts', 'isolation.steps.ts'].map((f) => readFileSync(new URL(`../../steps/${f}`, import.meta.url), 'utf8')).join('\n');
     const expressions = [...source.matchAll(/When\('([^']+)'/g)].map((m) => m[1] ?? '');
     assert.equal(expressions.length, FAULT_CATALOG.length);
     const examples: Record<string, string> = {
       'I kill {int} pod(s) of deployment {string}': 'I kill 2 pods of deployment "api"',
       'I scale deployment {string} to {int} replica(s)': 'I scale deployment "api" to 1 replica',
       'I cordon the node running the most {string} pods': 'I cordon the node running the most "api" pods',
+      'the namespace is cut off': 'the namespace is cut off',
+      'namespace {string} is cut off': 'namespace "partner" is cut off',
+      'I delete pod {string}': 'I delete pod "postgres-0"',
       'the node running the most {string} pods dies': 'the node running the most "api" pods dies',
     };
     for (const expr of expressions) {

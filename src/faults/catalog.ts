@@ -14,6 +14,9 @@ export const FAULT_CATALOG: readonly FaultDescription[] = [
   { pattern: /^I kill (\d+) pods? of deployment "([^"]+)"$/, describe: (m, seed) => `pod-kill: ${m[1]} pod(s) of deployment "${m[2]}" (victims chosen with seed ${seed})` },
   { pattern: /^I scale deployment "([^"]+)" to (\d+) replicas?$/, describe: (m) => `deployment-scale: deployment "${m[1]}" to ${m[2]} replica(s) (previous count restored afterwards)` },
   { pattern: /^I cordon the node running the most "([^"]+)" pods$/, describe: (m, seed) => `node-cordon: the node running the most "${m[1]}" pods (ties broken with seed ${seed}; uncordoned afterwards)` },
+  { pattern: /^the namespace is cut off$/, describe: () => 'namespace-cutoff: deny-all ingress+egress NetworkPolicy in the scenario namespace (deleted afterwards)' },
+  { pattern: /^namespace "([^"]+)" is cut off$/, describe: (m) => `namespace-cutoff: deny-all ingress+egress NetworkPolicy in namespace "${m[1]}" (deleted afterwards)` },
+  { pattern: /^I delete pod "([^"]+)"$/, describe: (m) => `pod-delete: pod "${m[1]}" (its controller recreates it)` },
   { pattern: /^the node running the most "([^"]+)" pods dies$/, describe: (m, seed) => `node-pause: docker pause of the kind node running the most "${m[1]}" pods (ties broken with seed ${seed}; never the control plane; unpaused afterwards)` },
 ];
 

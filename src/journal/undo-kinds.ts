@@ -35,6 +35,10 @@ export const UNDO_KINDS: Readonly<Record<string, UndoFn>> = {
     await client.patchMerge('Deployment', name, namespace, { spec: { replicas: Number(p.replicas) } });
     return `deployment ${namespace}/${name} scaled back to ${Number(p.replicas)}`;
   },
+  'networkpolicy.delete': async (client, p) => {
+    const r = await client.delete('NetworkPolicy', str(p, 'name'), str(p, 'namespace'));
+    return `NetworkPolicy ${str(p, 'namespace')}/${str(p, 'name')} ${r === 'deleted' ? 'deleted' : 'was already gone'}`;
+  },
 };
 
 /** Result of executing one undo. */

@@ -11,4 +11,4 @@ export const SCENARIO_INFO_MEDIA_TYPE = 'text/x.kubeproof.scenario+plain';
 export type Verdict = 'PASS' | 'FAIL' | 'INCONCLUSIVE' | 'ERROR';
 
 /** Error names that mean "the system under test misbehaved" (FAIL) rather than "the tooling broke" (ERROR). */
-export const SYSTEM_FAILURE_ERRORS = ['ConditionError', 'FaultError', 'AssertionError'] as const;
+export const SYSTEM_FAILURE_ERRORS = ['ConditionError', 'FaultError', 'AssertionError', 'AccessCheckError'] as const;

@@ -1,0 +1,35 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { describePolicy, policiesSelecting, selectorMatches } from './policies.ts';
+
+const demoShop = {
+  metadata: { name: 'postgres-allow-api-auth' },
+  spec: {
+    podSelector: { matchLabels: { app: 'postgres' } },
+    policyTypes: ['Ingress'],
+    ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }, { podSelector: { matchLabels: { app: 'auth' } } }], ports: [{ protocol: 'TCP', port: 5432 }] }],
+  },
+};
+const denyAll = { metadata: { name: 'deny-all' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
+
+describe('selectorMatches', () => {
+  it('treats an empty selector as every pod and applies matchExpressions', () => {
+    assert.equal(selectorMatches({}, { app: 'x' }), true);
+    assert.equal(selectorMatches({ matchLabels: { app: 'postgres' } }, { app: 'api' }), false);
+    assert.equal(selectorMatches({ matchExpressions: [{ key: 'app', operator: 'In', values: ['api', 'auth'] }] }, { app: 'auth' }), true);
+    assert.equal(selectorMatches({ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, { app: 'auth' }), false);
+  });
+});
+
+describe('policiesSelecting / describePolicy', () => {
+  it('finds the policies that select postgres for ingress and describes them in one line', () => {
+    const found = policiesSelecting([demoShop, denyAll], { app: 'postgres' }, 'Ingress');
+    assert.deepEqual(found.map((p) => p.metadata?.name), ['postgres-allow-api-auth', 'deny-all']);
+    assert.equal(describePolicy(demoShop), '"postgres-allow-api-auth" (selects app=postgres), ingress from pods app=api (same namespace) or pods app=auth (same namespace) on TCP/5432');
+    assert.equal(describePolicy(denyAll), '"deny-all" (selects all pods), ingress from nothing (deny all), egress to nothing (deny all)');
+  });
+
+  it('leaves out policies of the other direction', () => {
+    assert.deepEqual(policiesSelecting([demoShop], { app: 'postgres' }, 'Egress'), []);
+  });
+});

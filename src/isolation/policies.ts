@@ -1,0 +1,70 @@
+/**
+ * Which NetworkPolicies select a pod, in words — so a failed isolation check says which policy should
+ * have allowed or dropped the path instead of leaving the student to guess.
+ */
+import type { KubeObject } from '../cluster/types.ts';
+
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+
+/** Whether a label selector selects `labels` (empty selector = everything, as in Kubernetes). */
+export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
+  if (!selector) return true;
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of selector.matchExpressions ?? []) {
+    const has = e.key in labels;
+    const value = labels[e.key];
+    const values = e.values ?? [];
+    if (e.operator === 'In' && !(has && values.includes(value ?? ''))) return false;
+    if (e.operator === 'NotIn' && has && values.includes(value ?? '')) return false;
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
+}
+
+/** "app=api,tier=db", or "(all pods)" for an empty selector. */
+export function formatSelector(selector: LabelSelector | undefined, empty = 'all pods'): string {
+  const terms = [
+    ...Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(selector?.matchExpressions ?? []).map((e) => `${e.key} ${e.operator}${e.values?.length ? ` (${e.values.join(', ')})` : ''}`),
+  ];
+  return terms.length ? terms.join(',') : empty;
+}
+
+function describePeer(peer: { podSelector?: LabelSelector; namespaceSelector?: LabelSelector; ipBlock?: { cidr: string } }): string {
+  if (peer.ipBlock) return `ipBlock ${peer.ipBlock.cidr}`;
+  const pods = peer.podSelector ? formatSelector(peer.podSelector) : undefined;
+  if (!peer.namespaceSelector) return `pods ${pods ?? 'all pods'} (same namespace)`;
+  return `pods ${pods ?? 'all pods'} in namespaces ${formatSelector(peer.namespaceSelector, 'any namespace')}`;
+}
+
+function describeRules(rules: Array<{ from?: unknown[]; to?: unknown[]; ports?: Array<{ protocol?: string; port?: number | string }> }> | undefined, dir: 'from' | 'to'): string {
+  if (!rules || rules.length === 0) return 'nothing (deny all)';
+  return rules.map((r) => {
+    const peers = (r[dir] as Parameters<typeof describePeer>[0][] | undefined) ?? [];
+    const who = peers.length ? peers.map(describePeer).join(' or ') : 'anywhere';
+    const ports = r.ports?.length ? ` on ${r.ports.map((p) => `${p.protocol ?? 'TCP'}/${p.port ?? 'any'}`).join(', ')}` : ' on any port';
+    return `${who}${ports}`;
+  }).join('; ');
+}
+
+/** One policy in a line: name, what it selects, what it lets in (and out, when it restricts egress). */
+export function describePolicy(policy: KubeObject): string {
+  const spec = policy.spec ?? {};
+  const types: string[] = spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
+  const parts = [`"${policy.metadata?.name}" (selects ${formatSelector(spec.podSelector)})`];
+  if (types.includes('Ingress')) parts.push(`ingress from ${describeRules(spec.ingress, 'from')}`);
+  if (types.includes('Egress')) parts.push(`egress to ${describeRules(spec.egress, 'to')}`);
+  return parts.join(', ');
+}
+
+/** Policies of `policies` that select a pod with `labels` for `direction`. */
+export function policiesSelecting(policies: readonly KubeObject[], labels: Record<string, string>, direction: 'Ingress' | 'Egress'): KubeObject[] {
+  return policies.filter((p) => {
+    const types: string[] = p.spec?.policyTypes ?? (p.spec?.egress ? ['Ingress', 'Egress'] : ['Ingress']);
+    return types.includes(direction) && selectorMatches(p.spec?.podSelector, labels);
+  });
+}

@@ -1,0 +1,199 @@
+/**
+ * "Then network access is:" — every row of the table becomes one short-lived probe pod, all started
+ * at once; each reports a curl-style exit code (probe-result.ts) that tells a policy block (timeout)
+ * from a refused connection or a DNS failure. Waiting is watch-driven with one deadline for the batch.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ClusterClient, KubeObject, ObjectStore } from '../cluster/types.ts';
+import { ConditionError } from '../conditions/failure-message.ts';
+import type { Timeline } from '../timeline/timeline.ts';
+import { formatMs } from '../util/duration.ts';
+import { describePath, parseAccessTable } from './access-table.ts';
+import type { AccessPath } from './access-table.ts';
+import { describePolicy, policiesSelecting } from './policies.ts';
+import { PROBE_BATCH_LABEL, PROBE_WINDOW_S, probePod } from './probe-pod.ts';
+import { interpretProbeExit, matchesExpectation } from './probe-result.ts';
+import type { ProbeVerdict } from './probe-result.ts';
+
+/** What probing needs from the scenario. */
+export interface ProbeEnv {
+  client: ClusterClient;
+  timeline: Timeline;
+  /** The scenario's namespace (services and pods in "to" live there). */
+  namespace: string;
+  /** Real name of a namespace alias ("partner"); undefined means the scenario's namespace. */
+  resolveNamespace(alias: string | undefined): string;
+}
+
+/** The outcome of one path. */
+export interface PathResult {
+  path: AccessPath;
+  exitCode: number;
+  verdict: ProbeVerdict;
+  /** The probe's own log (one line per attempt), for the report. */
+  log: string;
+  probe: string;
+}
+
+/** The probes could not run (image missing, pod never finished): a tooling problem, not a FAIL. */
+export class ProbeError extends Error {
+  override name = 'ProbeError';
+  constructor(message: string) {
+    super(message);
+    this.stack = `${this.name}: ${message}`; // the message says what to check; engine frames add nothing
+  }
+}
+
+const STUCK_REASONS = ['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'CreateContainerConfigError', 'CreateContainerError', 'InvalidImageName'];
+
+async function resolveHost(env: ProbeEnv, path: AccessPath): Promise<string> {
+  const t = path.to;
+  if (t.kind === 'service') return `${t.name}.${env.namespace}.svc.cluster.local`;
+  if (t.kind === 'host') return t.name;
+  const pod = await env.client.get('Pod', t.name, env.namespace);
+  const ip = pod?.status?.podIP as string | undefined;
+  if (!ip) throw new ProbeError(`row ${path.row}: pod "${t.name}" ${pod ? `has no IP yet (phase ${pod.status?.phase ?? 'unknown'})` : `does not exist in namespace ${env.namespace}`}, so there is nothing to probe`);
+  return ip;
+}
+
+function terminated(pod: KubeObject | undefined): number | undefined {
+  const state = pod?.status?.containerStatuses?.[0]?.state?.terminated;
+  return state ? Number(state.exitCode) : undefined;
+}
+
+function stuckReason(pod: KubeObject | undefined): string | undefined {
+  const waiting = pod?.status?.containerStatuses?.[0]?.state?.waiting;
+  return waiting && STUCK_REASONS.includes(waiting.reason) ? `${waiting.reason}: ${waiting.message ?? ''}`.trim() : undefined;
+}
+
+/** Waits (watch-driven) until every probe pod of `names` in `store` terminated; rejects at the deadline. */
+function awaitExits(stores: ReadonlyMap<string, ObjectStore>, probes: ReadonlyArray<{ ns: string; name: string }>, deadlineMs: number): Promise<Map<string, number>> {
+  return new Promise((resolve, reject) => {
+    const unsubscribers: Array<() => void> = [];
+    const finish = (fn: () => void): void => { clearTimeout(timer); unsubscribers.forEach((u) => u()); fn(); };
+    const check = (): void => {
+      const exits = new Map<string, number>();
+      for (const p of probes) {
+        const pod = stores.get(p.ns)?.get(p.name);
+        const stuck = stuckReason(pod);
+        if (stuck) { finish(() => reject(new ProbeError(`probe pod ${p.ns}/${p.name} cannot start (${stuck}); the probe image must be on every node (npm run cluster:up loads it)`))); return; }
+        const code = terminated(pod);
+        if (code !== undefined) exits.set(p.name, code);
+      }
+      if (exits.size === probes.length) finish(() => resolve(exits));
+    };
+    const timer = setTimeout(() => {
+      const pending = probes.filter((p) => terminated(stores.get(p.ns)?.get(p.name)) === undefined).map((p) => {
+        const pod = stores.get(p.ns)?.get(p.name);
+        return `${p.ns}/${p.name} (${pod ? `${pod.status?.phase ?? 'unknown'} on ${pod.spec?.nodeName ?? 'no node yet'}` : 'not seen by the watch'})`;
+      });
+      // Usually a node that stopped answering (e.g. a node fault running at the same time): its kubelet never starts the probe.
+      finish(() => reject(new ProbeError(`probe pods did not finish within ${formatMs(deadlineMs)}: ${pending.join(', ')}; check that their nodes are Ready`)));
+    }, deadlineMs);
+    const names = new Set(probes.map((p) => p.name));
+    for (const s of stores.values()) {
+      unsubscribers.push(s.onChange((type, obj) => {
+        const name = obj.metadata?.name ?? '';
+        if (type === 'delete' && names.has(name) && terminated(obj) === undefined) {
+          // Nobody but us deletes probes: the node lifecycle controller evicts pods of a node that stopped answering.
+          finish(() => reject(new ProbeError(`probe pod ${obj.metadata?.namespace}/${name} was deleted before it finished (it ran on ${obj.spec?.nodeName ?? 'no node'}; a node that stops answering gets its pods evicted — is a node fault running at the same time?)`)));
+          return;
+        }
+        check();
+      }));
+    }
+    check();
+  });
+}
+
+/** Runs one probe pod per path, in parallel, and returns each path's verdict. Probe pods are deleted afterwards. */
+export async function probePaths(env: ProbeEnv, paths: readonly AccessPath[], deadlineMs: number): Promise<PathResult[]> {
+  const batch = randomBytes(3).toString('hex');
+  const planned = await Promise.all(paths.map(async (path) => ({
+    path,
+    ns: env.resolveNamespace(path.from.namespaceAlias),
+    name: `probe-${batch}-${path.row}`,
+    host: await resolveHost(env, path),
+  })));
+  const stores = new Map<string, ObjectStore>();
+  for (const p of planned) if (!stores.has(p.ns)) stores.set(p.ns, env.client.watch('Pod', p.ns, `${PROBE_BATCH_LABEL}=${batch}`));
+  try {
+    await Promise.all([...stores.values()].map((s) => s.ready));
+    env.timeline.record({ kind: 'marker', label: `probing ${paths.length} network path(s) (batch ${batch})` });
+    await Promise.all(planned.map((p) => {
+      const pod = probePod(p.name, batch, p.path.from.labels, p.host, p.path.port);
+      return env.client.create({ ...pod, metadata: { ...pod.metadata, namespace: p.ns } });
+    }));
+    const exits = await awaitExits(stores, planned, deadlineMs);
+    return await Promise.all(planned.map(async (p) => {
+      const exitCode = exits.get(p.name) ?? -1;
+      const log = await env.client.podLog(p.ns, p.name, { tailLines: 20 }).catch((err: Error) => `(log unavailable: ${err.message})`);
+      return { path: p.path, exitCode, verdict: interpretProbeExit(exitCode), log: log.trim(), probe: `${p.ns}/${p.name}` };
+    }));
+  } finally {
+    await Promise.allSettled([...stores.values()].map((s) => s.stop()));
+    await Promise.allSettled(planned.map((p) => env.client.delete('Pod', p.name, p.ns, { gracePeriodSeconds: 0 })));
+  }
+}
+
+/** One line per path for the report: verdict, exit code, attempts (from the probe's log). */
+export function formatResults(results: readonly PathResult[]): string {
+  return results.map((r) => {
+    const attempts = r.log.split('\n').filter((l) => l.startsWith('attempt ')).length;
+    const mark = matchesExpectation(r.verdict.state, r.path.expect) ? '✔' : '✘';
+    return `${mark} ${describePath(r.path)} ${r.verdict.state} (expected ${r.path.expect}; exit ${r.exitCode} after ${attempts} attempt${attempts === 1 ? '' : 's'})`;
+  }).join('\n');
+}
+
+/** The policies that decide a path, in words: ingress policies on the target, egress policies on the source. */
+async function policyContext(env: ProbeEnv, r: PathResult): Promise<string> {
+  const parts: string[] = [];
+  const t = r.path.to;
+  if (t.kind === 'host') {
+    parts.push(`"${t.name}" is a DNS name, so kubeproof did not look up the policies selecting it`);
+  } else {
+    const target = await env.client.get(t.kind === 'service' ? 'Service' : 'Pod', t.name, env.namespace);
+    const labels: Record<string, string> | undefined = t.kind === 'service' ? target?.spec?.selector : target?.metadata?.labels;
+    if (!labels) parts.push(`${t.text} ${target ? 'has no selector' : 'does not exist'}`);
+    else {
+      const selecting = policiesSelecting(await env.client.list('NetworkPolicy', { namespace: env.namespace }), labels, 'Ingress');
+      parts.push(`policies selecting ${t.name}: ${selecting.length ? selecting.map(describePolicy).join('; ') : 'none (every ingress is allowed)'}`);
+    }
+  }
+  const sourceNs = env.resolveNamespace(r.path.from.namespaceAlias);
+  const egress = policiesSelecting(await env.client.list('NetworkPolicy', { namespace: sourceNs }), r.path.from.labels, 'Egress');
+  if (egress.length) parts.push(`egress policies selecting the source: ${egress.map(describePolicy).join('; ')}`);
+  return parts.join('; ');
+}
+
+/** Probes the table's paths; throws a ConditionError naming every path that did not behave as expected. */
+export async function expectAccess(env: ProbeEnv, rows: ReadonlyArray<Record<string, string>>, deadlineMs: number): Promise<PathResult[]> {
+  const paths = parseAccessTable(rows);
+  const startT = env.timeline.offsetNow();
+  const results = await probePaths(env, paths, deadlineMs);
+  const endT = env.timeline.offsetNow();
+  const wrong = results.filter((r) => !matchesExpectation(r.verdict.state, r.path.expect));
+  const label = (r: PathResult): string => r.verdict.state === 'dns-failure' ? 'a DNS FAILURE' : r.verdict.state.toUpperCase();
+  if (wrong.length === 0) {
+    env.timeline.record({ kind: 'condition.met', subject: `network access in ${env.namespace}`, expectation: `${paths.length} path(s) as expected` });
+    return results;
+  }
+  const lines = await Promise.all(wrong.map(async (r) => {
+    const context = await policyContext(env, r).catch((err: Error) => `(policies could not be listed: ${err.message})`);
+    return `${describePath(r.path)} was ${label(r)}, expected ${r.path.expect} (exit ${r.exitCode}: ${r.verdict.meaning}); ${context}`;
+  }));
+  env.timeline.record({ kind: 'condition.failed', subject: `network access in ${env.namespace}`, expectation: `${paths.length} path(s) as expected` });
+  const ok = results.length - wrong.length;
+  throw new ConditionError({
+    subject: `networking.k8s.io/v1/NetworkPolicy ${env.namespace}/*`,
+    matcher: `toAllowOnly(${paths.filter((p) => p.expect === 'allowed').length} of ${paths.length} paths)`,
+    expected: paths.map((p) => `${describePath(p)} ${p.expect}`).join('\n          '),
+    received: `${ok}/${results.length} paths as expected; unexpected:\n          ${lines.join('\n          ')}`,
+    lastChangeT: endT,
+    verdictLine: `Probed:   ${results.length} paths in parallel, each retried for ${PROBE_WINDOW_S}s (only a connect timeout counts as blocked)`,
+    attempts: results.length,
+    lastObservationT: endT,
+    timeline: env.timeline.excerpt(startT, 15),
+    timelineTitle: 'Timeline (since the probes began)',
+  });
+}

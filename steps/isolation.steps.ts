@@ -1,0 +1,57 @@
+/** Isolation: extra namespaces, the reachability matrix, the namespace cut-off fault. One call each into src/. */
+import { Given, Then, When } from '@cucumber/cucumber';
+import type { DataTable } from '@cucumber/cucumber';
+import { CONDITION_STEP_CAP_MS, FAULT_STEP_CAP_MS, ISOLATION_STEP_CAP_MS } from '../src/index.ts';
+import type { ChaosWorld } from './world.ts';
+
+Given('another namespace {string}', async function (this: ChaosWorld, alias: string) {
+  this.log(`namespace "${alias}" is ${await this.scenario.isolation.anotherNamespace(alias)}`);
+});
+
+Given('another namespace {string} labelled {string}', async function (this: ChaosWorld, alias: string, labels: string) {
+  this.log(`namespace "${alias}" is ${await this.scenario.isolation.anotherNamespace(alias, labels)}`);
+});
+
+Then('network access is:', { timeout: ISOLATION_STEP_CAP_MS }, async function (this: ChaosWorld, table: DataTable) {
+  this.log(await this.scenario.isolation.expectAccess(table.hashes()));
+});
+
+When('the namespace is cut off', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld) {
+  this.log((await this.scenario.isolation.cutOff()).detail);
+});
+
+When('namespace {string} is cut off', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, alias: string) {
+  this.log((await this.scenario.isolation.cutOff(alias)).detail);
+});
+
+When('I delete pod {string}', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, name: string) {
+  this.log((await this.scenario.isolation.deletePod(name)).detail);
+});
+
+Then('pod {string} is ready again within {duration}', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, name: string, within: { ms: number; text: string }) {
+  await this.scenario.isolation.expectPodReady(name, within);
+});
+
+Then('service account {string} can {word} {word}', async function (this: ChaosWorld, account: string, verb: string, resource: string) {
+  this.log(await this.scenario.isolation.expectServiceAccount(account, true, verb, resource, false));
+});
+
+Then('service account {string} cannot {word} {word}', async function (this: ChaosWorld, account: string, verb: string, resource: string) {
+  this.log(await this.scenario.isolation.expectServiceAccount(account, false, verb, resource, false));
+});
+
+Then('service account {string} can {word} {word} with its own token', async function (this: ChaosWorld, account: string, verb: string, resource: string) {
+  this.log(await this.scenario.isolation.expectServiceAccount(account, true, verb, resource, true));
+});
+
+Then('service account {string} cannot {word} {word} with its own token', async function (this: ChaosWorld, account: string, verb: string, resource: string) {
+  this.log(await this.scenario.isolation.expectServiceAccount(account, false, verb, resource, true));
+});
+
+Then('a pod requesting {string} CPU is rejected by quota {string}', async function (this: ChaosWorld, cpu: string, quota: string) {
+  this.log(await this.scenario.isolation.expectQuotaRejects(cpu, quota));
+});
+
+Then('a pod requesting {string} CPU is admitted in namespace {string}', async function (this: ChaosWorld, cpu: string, alias: string) {
+  this.log(await this.scenario.isolation.expectAdmitted(cpu, alias));
+});
