@@ -29,6 +29,8 @@ import { createIsolation } from './isolation/isolation.ts';
 import type { IsolationOps } from './isolation/isolation.ts';
 import { createNodeDeath } from './self-healing/node-death.ts';
 import type { NodeDeathOps } from './self-healing/node-death.ts';
+import { createContainerCrash } from './self-healing/container-crash.ts';
+import type { ContainerCrashOps } from './self-healing/container-crash.ts';
 import type { FaultContext, FaultOutcome } from './faults/fault.ts';
 import { openScope, runDirOf } from './journal/journal.ts';
 import type { ScopeJournal } from './journal/journal.ts';
@@ -100,6 +102,8 @@ export interface ScenarioContext {
   readonly isolation: IsolationOps;
   /** Node death by docker pause, and the checks after it (src/self-healing/node-death.ts). */
   readonly nodeDeath: NodeDeathOps;
+  /** Container crash (SIGKILL through containerd) and the in-place restart check. */
+  readonly containerCrash: ContainerCrashOps;
   /** Checks, now, that no live pod of the deployment is on the node cordoned by this scenario. */
   expectNoPodOnCordonedNode(name: string): Promise<WaitResult>;
   /** Last measured time to recover (fault → recovery condition met), if any. */
@@ -217,6 +221,7 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
       return now(noPodOnNode({ deployments: view.deployments, pods: view.pods }, namespace, name, cordoned), engine);
     }),
     nodeDeath: createNodeDeath(faultCtx, engine),
+    containerCrash: createContainerCrash(faultCtx, engine),
     isolation: createIsolation({ client, namespace, runId: params.runId, scenarioName: identity.name, journal, timeline, view, engine }),
     lastTimeToRecoverMs: () => recoverMs,
     async finish(outcome, attach) {

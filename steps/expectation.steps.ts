@@ -29,3 +29,8 @@ Then('no pod of deployment {string} runs on the cordoned node', async function (
 Then('no ready {string} pod runs on the dead node', async function (this: ChaosWorld, name: string) {
   await this.scenario.nodeDeath.expectNoReadyPodOnDeadNode(name);
 });
+
+Then('the crashed pod is restarted and ready within {duration}', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, within: Duration) {
+  const { timeToRecoverMs } = await this.scenario.containerCrash.expectRestarted(within);
+  if (timeToRecoverMs !== undefined) this.log(`time to recover: ${formatMs(timeToRecoverMs)}`);
+});

@@ -21,3 +21,8 @@ When('the node running the most {string} pods dies', { timeout: FAULT_STEP_CAP_M
   const outcome = await this.scenario.nodeDeath.nodeRunningMostDies(name);
   this.log(`${outcome.target} ${outcome.detail}`);
 });
+
+When('a container of deployment {string} crashes', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, name: string) {
+  const outcome = await this.scenario.containerCrash.crashOne(name);
+  this.log(`${outcome.target}: ${outcome.detail}`);
+});

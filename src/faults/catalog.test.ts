@@ -16,6 +16,7 @@ describe('FAULT_CATALOG', () => {
       'namespace {string} is cut off': 'namespace "partner" is cut off',
       'I delete pod {string}': 'I delete pod "postgres-0"',
       'the node running the most {string} pods dies': 'the node running the most "api" pods dies',
+      'a container of deployment {string} crashes': 'a container of deployment "api" crashes',
     };
     for (const expr of expressions) {
       const example = examples[expr];
