@@ -24,7 +24,7 @@ import type { Condition } from './conditions/condition.ts';
 import { collectEvidence } from './evidence/collect.ts';
 import { cordonNode, nodeRunningMost } from './faults/node-cordon.ts';
 import { scaleDeployment } from './faults/deployment-scale.ts';
-import { killPods } from './faults/pod-kill.ts';
+import { killPercent, killPods } from './faults/pod-kill.ts';
 import { createIsolation } from './isolation/isolation.ts';
 import type { IsolationOps } from './isolation/isolation.ts';
 import { createNodeDeath } from './self-healing/node-death.ts';
@@ -96,6 +96,8 @@ export interface ScenarioContext {
   expectReadyReplicasThroughout(name: string, atLeast: number, phase: { ms: number; text: string }): Promise<WaitResult>;
   expectNeverFewerReady(name: string, minimum: number, phase: { ms: number; text: string }): Promise<WaitResult>;
   killPods(name: string, count: number): Promise<FaultOutcome>;
+  /** Kills P % of the deployment's desired replicas (rounded up), seeded like killPods. */
+  killPercent(name: string, percent: number): Promise<FaultOutcome>;
   scale(name: string, replicas: number): Promise<FaultOutcome>;
   cordonNodeRunningMost(name: string): Promise<FaultOutcome>;
   /** NetworkPolicy reachability, extra namespaces, namespace cut-off, RBAC and quota checks (src/isolation/). */
@@ -209,6 +211,7 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
         return wait('never', fewer, phase);
       }),
     killPods: (name, count) => guarded(redactor, () => killPods(faultCtx, name, count)),
+    killPercent: (name, percent) => guarded(redactor, () => killPercent(faultCtx, name, percent)),
     scale: (name, replicas) => guarded(redactor, () => scaleDeployment(faultCtx, name, replicas)),
     cordonNodeRunningMost: (name) => guarded(redactor, async () => {
       const node = await nodeRunningMost(faultCtx, name);

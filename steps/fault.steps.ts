@@ -26,3 +26,8 @@ When('a container of deployment {string} crashes', { timeout: FAULT_STEP_CAP_MS 
   const outcome = await this.scenario.containerCrash.crashOne(name);
   this.log(`${outcome.target}: ${outcome.detail}`);
 });
+
+When('I kill {int}% of the pods of deployment {string}', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, percent: number, name: string) {
+  const outcome = await this.scenario.killPercent(name, percent);
+  this.log(outcome.detail);
+});

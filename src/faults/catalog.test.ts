@@ -10,6 +10,7 @@ describe('FAULT_CATALOG', () => {
     assert.equal(expressions.length, FAULT_CATALOG.length);
     const examples: Record<string, string> = {
       'I kill {int} pod(s) of deployment {string}': 'I kill 2 pods of deployment "api"',
+      'I kill {int}% of the pods of deployment {string}': 'I kill 50% of the pods of deployment "api"',
       'I scale deployment {string} to {int} replica(s)': 'I scale deployment "api" to 1 replica',
       'I cordon the node running the most {string} pods': 'I cordon the node running the most "api" pods',
       'the namespace is cut off': 'the namespace is cut off',

@@ -11,6 +11,7 @@ export interface FaultDescription {
 
 /** The catalogue, one entry per fault step. */
 export const FAULT_CATALOG: readonly FaultDescription[] = [
+  { pattern: /^I kill (\d+)% of the pods of deployment "([^"]+)"$/, describe: (m, seed) => `pod-kill: ${m[1]}% of the replicas of deployment "${m[2]}", rounded up (victims chosen with seed ${seed})` },
   { pattern: /^I kill (\d+) pods? of deployment "([^"]+)"$/, describe: (m, seed) => `pod-kill: ${m[1]} pod(s) of deployment "${m[2]}" (victims chosen with seed ${seed})` },
   { pattern: /^I scale deployment "([^"]+)" to (\d+) replicas?$/, describe: (m) => `deployment-scale: deployment "${m[1]}" to ${m[2]} replica(s) (previous count restored afterwards)` },
   { pattern: /^I cordon the node running the most "([^"]+)" pods$/, describe: (m, seed) => `node-cordon: the node running the most "${m[1]}" pods (ties broken with seed ${seed}; uncordoned afterwards)` },

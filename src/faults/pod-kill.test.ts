@@ -11,7 +11,7 @@ import { systemClock } from '../util/clock.ts';
 import { createRng } from '../util/rng.ts';
 import { FaultError } from './fault.ts';
 import type { FaultContext } from './fault.ts';
-import { killPods } from './pod-kill.ts';
+import { killPercent, killPods } from './pod-kill.ts';
 import { scaleDeployment } from './deployment-scale.ts';
 import { cordonNode, nodeRunningMost } from './node-cordon.ts';
 
@@ -51,6 +51,22 @@ describe('killPods', () => {
 
   it('names the namespace when the deployment does not exist', async () => {
     await assert.rejects(killPods(world(1).ctx, 'web', 1), /deployment "web": it does not exist in namespace kp-t/);
+  });
+});
+
+describe('killPercent', () => {
+  const cases: Array<[number, number]> = [[40, 2], [1, 1], [100, 5], [20, 1]];
+  for (const [percent, killed] of cases) {
+    it(`${percent}% of 5 replicas kills ${killed} (rounded up)`, async () => {
+      const { ctx, cluster } = world(1);
+      await killPercent(ctx, 'api', percent);
+      assert.equal(cluster.all('Pod', NS).length, 5 - killed);
+    });
+  }
+
+  it('refuses a percentage outside 1..100', async () => {
+    await assert.rejects(killPercent(world(1).ctx, 'api', 0), /give a percentage from 1 to 100/);
+    await assert.rejects(killPercent(world(1).ctx, 'api', 150), /give a percentage from 1 to 100/);
   });
 });
 

@@ -32,6 +32,17 @@ export async function killPods(ctx: FaultContext, name: string, count: number): 
   return { fault: 'pod-kill', target: `deployment/${name}`, detail: `killed ${names.join(', ')}` };
 }
 
+/**
+ * Kills `percent` % of deployment `name`'s desired replicas, rounded up (so 1 % still kills one pod:
+ * a chaos step that kills nothing would test nothing).
+ */
+export async function killPercent(ctx: FaultContext, name: string, percent: number): Promise<FaultOutcome> {
+  if (!(percent > 0 && percent <= 100)) throw new FaultError(`cannot kill ${percent}% of the pods of deployment "${name}": give a percentage from 1 to 100`);
+  await ctx.view.ready();
+  const desired = Number(ctx.view.deployments.get(name)?.spec?.replicas ?? 0);
+  return killPods(ctx, name, Math.max(1, Math.ceil((desired * percent) / 100)));
+}
+
 /** Resolves when the pod watch shows every victim terminating or deleted (the kill is effective). */
 function waitUntilGone(ctx: FaultContext, names: string[]): Promise<void> {
   const isGone = (p: KubeObject | undefined): boolean => !p || Boolean(p.metadata?.deletionTimestamp);
