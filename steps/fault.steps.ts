@@ -31,3 +31,8 @@ When('I kill {int}% of the pods of deployment {string}', { timeout: FAULT_STEP_C
   const outcome = await this.scenario.killPercent(name, percent);
   this.log(outcome.detail);
 });
+
+When('the kubelet of the node running the most {string} pods stops', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, name: string) {
+  const outcome = await this.scenario.nodeDeath.kubeletOfNodeRunningMostStops(name);
+  this.log(`${outcome.target} ${outcome.detail}`);
+});

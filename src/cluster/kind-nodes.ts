@@ -62,18 +62,24 @@ const READY_AGAIN_MS = 20_000;
  * Undo of a node death: unpauses the container, then waits (bounded) until the node reports Ready,
  * so the next scenario finds a whole cluster. Never throws for "already running".
  */
-export async function unpauseNode(client: { get: (kind: 'Node', name: string) => Promise<{ status?: any } | undefined> }, docker: NodeContainers, name: string, readyWithinMs = READY_AGAIN_MS): Promise<string> {
+export async function unpauseNode(client: NodeGetter, docker: NodeContainers, name: string, readyWithinMs = READY_AGAIN_MS): Promise<string> {
   const what = await docker.unpause(name);
   if (what === 'no such container') return `node container ${name} no longer exists`;
+  return `node ${name} ${what === 'unpaused' ? 'unpaused' : 'was not paused'}${await waitNodeReady(client, name, readyWithinMs)}`;
+}
+
+/** The one call the Ready wait needs (a ClusterClient fits). */
+export type NodeGetter = { get: (kind: 'Node', name: string) => Promise<{ status?: any } | undefined> };
+
+/** Polls the node until Ready (bounded); returns ", Ready after Xs" or " but not Ready yet after …". */
+export async function waitNodeReady(client: NodeGetter, name: string, readyWithinMs = READY_AGAIN_MS): Promise<string> {
   const started = Date.now();
   while (Date.now() - started < readyWithinMs) {
     const node = await client.get('Node', name).catch(() => undefined);
     const conditions = (node?.status?.conditions ?? []) as Array<{ type: string; status: string }>;
-    if (conditions.some((c) => c.type === 'Ready' && c.status === 'True')) {
-      return `node ${name} ${what === 'unpaused' ? 'unpaused' : 'was not paused'}, Ready after ${((Date.now() - started) / 1000).toFixed(1)}s`;
-    }
+    if (conditions.some((c) => c.type === 'Ready' && c.status === 'True')) return `, Ready after ${((Date.now() - started) / 1000).toFixed(1)}s`;
     // Polling: a one-off undo has no watch of its own (it also runs from --janitor, without a scenario).
     await new Promise((r) => setTimeout(r, 500));
   }
-  return `node ${name} ${what === 'unpaused' ? 'unpaused' : 'was not paused'} but not Ready yet after ${readyWithinMs / 1000}s (its kubelet should report soon)`;
+  return ` but not Ready yet after ${readyWithinMs / 1000}s (its kubelet should report soon)`;
 }

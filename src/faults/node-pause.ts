@@ -28,7 +28,7 @@ function nodeReady(node: KubeObject | undefined): boolean {
 }
 
 /** Refuses anything but a Ready worker container of this cluster while no other node is paused. */
-async function checkVictim(ctx: FaultContext, node: string, o: NodePauseOptions): Promise<void> {
+export async function checkVictim(ctx: FaultContext, node: string, o: NodePauseOptions): Promise<void> {
   const object = await ctx.client.get('Node', node);
   if (!object) throw new FaultError(`cannot kill node "${node}": no such node`);
   if ('node-role.kubernetes.io/control-plane' in (object.metadata?.labels ?? {})) {
@@ -56,7 +56,7 @@ export async function pauseNode(ctx: FaultContext, node: string, o: NodePauseOpt
 }
 
 /** Resolves (with the elapsed ms) once the node is NotReady and no pod of the deployment on it is Ready. */
-function untilNoticed(ctx: FaultContext, node: string, o: NodePauseOptions): Promise<number> {
+export function untilNoticed(ctx: FaultContext, node: string, o: NodePauseOptions): Promise<number> {
   const started = Date.now();
   const { nodes, pods, deployments } = ctx.view;
   const readyOnNode = (): string[] => {

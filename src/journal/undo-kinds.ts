@@ -2,6 +2,7 @@
  * The undo vocabulary: kind → function(client, params). Only data crosses process boundaries, so
  * every fault's undo must be one of these kinds. Each is idempotent (NotFound = already undone).
  */
+import { startKubelet, systemctlKubelet } from '../cluster/kind-kubelet.ts';
 import { dockerNodeContainers, unpauseNode } from '../cluster/kind-nodes.ts';
 import type { ClusterClient } from '../cluster/types.ts';
 import type { UndoRecord } from './journal.ts';
@@ -28,6 +29,8 @@ export const UNDO_KINDS: Readonly<Record<string, UndoFn>> = {
   },
   // A paused kind node container (node death); waits until the node is Ready again.
   'node.unpause': (client, p) => unpauseNode(client, dockerNodeContainers, str(p, 'name')),
+  // A stopped kubelet (kubelet-stop fault); waits until the node is Ready again.
+  'node.start-kubelet': (client, p) => startKubelet(client, systemctlKubelet, str(p, 'name')),
   'deployment.scale': async (client, p) => {
     const name = str(p, 'name');
     const namespace = str(p, 'namespace');

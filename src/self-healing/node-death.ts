@@ -15,11 +15,16 @@ import { FaultError } from '../faults/fault.ts';
 import type { FaultContext, FaultOutcome } from '../faults/fault.ts';
 import { nodeRunningMost } from '../faults/node-cordon.ts';
 import { pauseNode } from '../faults/node-pause.ts';
+import { stopKubelet } from '../faults/kubelet-stop.ts';
+import { systemctlKubelet } from '../cluster/kind-kubelet.ts';
+import type { KubeletControl } from '../cluster/kind-kubelet.ts';
 
 /** Node death steps' entry points. */
 export interface NodeDeathOps {
   /** "the node running the most X pods dies": returns once Kubernetes has seen the node die. */
   nodeRunningMostDies(deployment: string): Promise<FaultOutcome>;
+  /** "the kubelet of the node running the most X pods stops": returns once Kubernetes has noticed. */
+  kubeletOfNodeRunningMostStops(deployment: string): Promise<FaultOutcome>;
   /** Checks, now, that no ready pod of the deployment runs on the node killed earlier. */
   expectNoReadyPodOnDeadNode(deployment: string): Promise<WaitResult>;
 }
@@ -28,23 +33,32 @@ export interface NodeDeathOps {
 const NOTICE_MARGIN_MS = 20_000;
 
 /** Builds the operations; `docker` is injectable for unit tests. */
-export function createNodeDeath(fault: FaultContext, engine: EngineContext, docker: NodeContainers = dockerNodeContainers): NodeDeathOps {
+export function createNodeDeath(fault: FaultContext, engine: EngineContext, docker: NodeContainers = dockerNodeContainers, kubelet: KubeletControl = systemctlKubelet): NodeDeathOps {
   let dead: string | undefined;
+  const victim = async (deployment: string): Promise<{ node: string; options: { docker: NodeContainers; cluster: string; deployment: string; noticeWithinMs: number } }> => {
+    const cluster = kindClusterName(fault.client.contextName);
+    if (!cluster) throw new FaultError(`node faults act on kind node containers, but context "${fault.client.contextName}" is not a kind cluster`);
+    const node = await nodeRunningMost(fault, deployment);
+    const timings = await readNodeLossTimings(fault.client);
+    fault.timeline.record({ kind: 'marker', label: `node loss timings: grace ${timings.gracePeriodS}s, unreachable toleration ${timings.unreachableTolerationS}s → pods evicted ~${evictionAfterS(timings)}s after death (${timings.source})` });
+    // The step returns only once the death is visible, so its budget follows the cluster's grace period.
+    return { node, options: { docker, cluster, deployment, noticeWithinMs: Math.min(timings.gracePeriodS * 1000 + NOTICE_MARGIN_MS, BUDGETS.fault) } };
+  };
   return {
+    async kubeletOfNodeRunningMostStops(deployment) {
+      const { node, options } = await victim(deployment);
+      const outcome = await stopKubelet(fault, node, { ...options, kubelet });
+      dead = node;
+      return outcome;
+    },
     async nodeRunningMostDies(deployment) {
-      const cluster = kindClusterName(fault.client.contextName);
-      if (!cluster) throw new FaultError(`node death pauses a kind node container, but context "${fault.client.contextName}" is not a kind cluster`);
-      const node = await nodeRunningMost(fault, deployment);
-      const timings = await readNodeLossTimings(fault.client);
-      // The step returns only once the death is visible, so its budget follows the cluster's grace period.
-      const noticeWithinMs = Math.min(timings.gracePeriodS * 1000 + NOTICE_MARGIN_MS, BUDGETS.fault);
-      fault.timeline.record({ kind: 'marker', label: `node loss timings: grace ${timings.gracePeriodS}s, unreachable toleration ${timings.unreachableTolerationS}s → pods evicted ~${evictionAfterS(timings)}s after death (${timings.source})` });
-      const outcome = await pauseNode(fault, node, { docker, cluster, deployment, noticeWithinMs });
+      const { node, options } = await victim(deployment);
+      const outcome = await pauseNode(fault, node, options);
       dead = node;
       return outcome;
     },
     async expectNoReadyPodOnDeadNode(deployment) {
-      if (!dead) throw new Error('no node died earlier in this scenario (use "the node running the most … pods dies" first)');
+      if (!dead) throw new Error('no node died earlier in this scenario (use "the node running the most … pods dies" or "the kubelet of the node running the most … pods stops" first)');
       return now(noReadyPodOnNode({ deployments: fault.view.deployments, pods: fault.view.pods }, fault.view.namespace, deployment, dead), engine);
     },
   };

@@ -36,6 +36,7 @@ describe('node death (docker pause)', { concurrency: false }, () => {
   after(() => {
     // Never leave the shared cluster with a frozen node, whatever failed above.
     for (const n of pausedNodes()) execFileSync('docker', ['unpause', n]);
+    for (const n of ['kubeproof-worker', 'kubeproof-worker2', 'kubeproof-worker3']) execFileSync('docker', ['exec', n, 'systemctl', 'start', 'kubelet']);
   });
 
   it('a dead node\'s pods are replaced elsewhere: PASS, time to recover reported, node unpaused and Ready', async () => {
@@ -53,6 +54,20 @@ describe('node death (docker pause)', { concurrency: false }, () => {
     assert.ok(attachments(messages).some((a) => /^time to recover: \d+\.\ds$/.test(a.body ?? '')), 'the within step logs the time to recover');
     assert.ok(events.some((e) => e.kind === 'fault.reverted' && e.ok && /unpaused, Ready after/.test(e.detail)), 'the After hook unpaused the node and saw it Ready');
     assert.deepEqual(pausedNodes(), []);
+    assert.deepEqual(await notReadyNodes(), []);
+  });
+
+  it('a stopped kubelet: the node goes NotReady, its pods are replaced, the kubelet is started again', async () => {
+    const messages = messageFile('kubelet');
+    const result = await runCli(['test/e2e/features/node-death/kubelet-stops.feature', '--format', `message:${messages}`]);
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    const events = JSON.parse(attachments(messages).find((a) => a.fileName === 'timeline.json')?.body ?? '{}').events as Envelope[];
+    const stopped = events.find((e) => e.kind === 'fault.injected' && e.fault === 'kubelet-stop');
+    assert.ok(stopped, 'the timeline records the kubelet stop');
+    const node = String(stopped.target).replace('node/', '');
+    assert.ok(events.some((e) => e.kind === 'k8s.node' && e.name === node && !e.ready && e.t > stopped.t), 'the node went NotReady');
+    assert.ok(events.some((e) => e.kind === 'fault.reverted' && e.ok && e.detail.startsWith(`kubelet on node ${node} started, Ready after`)), 'the After hook started the kubelet');
+    assert.equal(execFileSync('docker', ['exec', node, 'systemctl', 'is-active', 'kubelet'], { encoding: 'utf8' }).trim(), 'active');
     assert.deepEqual(await notReadyNodes(), []);
   });
 
