@@ -63,6 +63,19 @@ raise_inotify_limits() {
 
 docker_works() { docker info >/dev/null 2>&1; }
 
+# A dockerd that is still starting or shutting down owns the pid file: wait for it instead of racing it.
+wait_for_existing_dockerd() {
+  pgrep -x dockerd >/dev/null || return 1
+  log "a dockerd process exists but does not answer yet: waiting up to 60 s"
+  local i
+  for i in $(seq 1 60); do
+    docker_works && return 0
+    pgrep -x dockerd >/dev/null || return 1
+    sleep 1
+  done
+  die "dockerd (pid $(pgrep -x dockerd | tr '\n' ' ')) does not answer; stop it (kill it) and rerun this script"
+}
+
 start_dockerd() {
   local args=()
   if host_lacks_sys_resource; then
@@ -93,6 +106,6 @@ check_privileged_run() {
 install_packages
 host_lacks_sys_resource && write_runc_wrapper
 raise_inotify_limits
-if docker_works; then log "dockerd already running"; else start_dockerd; fi
+if docker_works; then log "dockerd already running"; elif wait_for_existing_dockerd; then log "dockerd answered"; else start_dockerd; fi
 check_privileged_run
 log "docker ready: $(docker version --format '{{.Server.Version}}')"
