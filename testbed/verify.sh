@@ -203,11 +203,24 @@ node_ready_status() { kubectl get node "$PAUSE_NODE" -o jsonpath='{.status.condi
 node_not_ready() { [[ $(node_ready_status) != True ]]; }
 node_ready() { [[ $(node_ready_status) == True ]]; }
 
+# runc's cgroup-v1 freezer sometimes gives up on a whole node ("unable to freeze") and thaws it again;
+# a retry is safe. Other errors are final.
+pause_node_retrying() {
+  local attempt err
+  for attempt in 1 2 3 4 5; do
+    err=$(docker pause "$1" 2>&1 >/dev/null) && return 0
+    [[ $err == *"unable to freeze"* ]] || { echo "$err" >&2; return 1; }
+    [[ $(docker inspect -f '{{.State.Status}}' "$1") == paused ]] && return 0
+    sleep 1
+  done
+  echo "$err (tried 5 times)" >&2; return 1
+}
+
 check_pause_node() {
   local t0 down up
   node_ready || { echo "$PAUSE_NODE not Ready before the test"; return 1; }
   t0=$SECONDS; paused=$PAUSE_NODE
-  docker pause "$PAUSE_NODE" >/dev/null
+  pause_node_retrying "$PAUSE_NODE" || { echo "docker pause $PAUSE_NODE failed"; return 1; }
   eventually 90 node_not_ready || { echo "$PAUSE_NODE still Ready 90s after docker pause"; return 1; }
   down=$((SECONDS - t0)); t0=$SECONDS
   docker unpause "$PAUSE_NODE" >/dev/null; paused=""

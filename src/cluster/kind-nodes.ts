@@ -44,7 +44,10 @@ export const dockerNodeContainers: NodeContainers = {
     return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
   },
   async pause(name) {
-    await run('docker', ['pause', name], { timeoutMs: DOCKER_TIMEOUT_MS });
+    await pauseRetryingFreeze(
+      () => run('docker', ['pause', name], { timeoutMs: DOCKER_TIMEOUT_MS }).then(() => undefined),
+      async () => (await dockerNodeContainers.inspect(name)).status,
+    );
   },
   async unpause(name) {
     const r = await run('docker', ['unpause', name], { timeoutMs: DOCKER_TIMEOUT_MS, allowFailure: true });
@@ -54,6 +57,35 @@ export const dockerNodeContainers: NodeContainers = {
     throw new ProcessError(`docker unpause ${name} exited with code ${r.code}: ${r.stderr.trim()}`, r);
   },
 };
+
+/** Matches runc's cgroup-v1 freezer giving up ("unable to freeze"): the container is thawed again and a retry is safe. */
+const FREEZE_GAVE_UP = /unable to freeze/i;
+
+/**
+ * `docker pause` of a whole kind node (systemd, kubelet, containerd, every pod) sometimes fails with
+ * runc's "unable to freeze" when a process forks while the freezer cgroup is settling; runc thaws the
+ * container before reporting it, so trying again is safe. Any other error is final. If docker reports the
+ * container paused after a failed call, the pause took effect and counts as done.
+ */
+export async function pauseRetryingFreeze(
+  pauseOnce: () => Promise<void>,
+  statusOf: () => Promise<string>,
+  { attempts = 5, waitMs = 1_000 }: { attempts?: number; waitMs?: number } = {},
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pauseOnce();
+      return;
+    } catch (err) {
+      if (!(err instanceof Error) || !FREEZE_GAVE_UP.test(err.message)) throw err;
+      if ((await statusOf()) === 'paused') return;
+      if (attempt >= attempts) {
+        throw new ProcessError(`${err.message} (tried ${attempts} times; the node container is still running)`, err instanceof ProcessError ? err.result : undefined, { cause: err });
+      }
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+}
 
 /** How long the undo waits for an unpaused node to report Ready again (its kubelet's next status update). */
 const READY_AGAIN_MS = 20_000;
