@@ -22,6 +22,11 @@ When('the node running the most {string} pods dies', { timeout: FAULT_STEP_CAP_M
   this.log(`${outcome.target} ${outcome.detail}`);
 });
 
+When('the node running the most {string} pods and no {string} pod dies', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, name: string, spare: string) {
+  const outcome = await this.scenario.nodeDeath.nodeRunningMostDies(name, spare);
+  this.log(`${outcome.target} ${outcome.detail}`);
+});
+
 When('a container of deployment {string} crashes', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, name: string) {
   const outcome = await this.scenario.containerCrash.crashOne(name);
   this.log(`${outcome.target}: ${outcome.detail}`);

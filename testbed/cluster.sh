@@ -55,6 +55,23 @@ heal_nodes() {
   done < <(node_containers)
 }
 
+# dockerd restarts the node containers in any order, so they can come back with each other's IPs while
+# every kubelet still registers its old --node-ip: pod routes then point at the wrong node and
+# cross-node traffic breaks silently. Such a cluster is not healthy.
+node_ips_match() {
+  local name container_ip node_ip ok=0
+  while read -r name _; do
+    [[ -n $name ]] || continue
+    container_ip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$name" | awk '{print $1}')
+    node_ip=$(kubectl get node "$name" --request-timeout=5s -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}' 2>/dev/null)
+    if [[ $container_ip != "$node_ip" ]]; then
+      log "node $name has IP ${container_ip:-none} but registered ${node_ip:-none} (docker restarted its container)"
+      ok=1
+    fi
+  done < <(node_containers)
+  return $ok
+}
+
 wait_for() { # description timeout-seconds command...
   local what=$1 timeout=$2; shift 2
   local deadline=$((SECONDS + timeout))
@@ -103,7 +120,7 @@ up() {
   require_docker
   require_tools
   if cluster_exists; then
-    if heal_nodes && { all_nodes_ready || { sleep 20; all_nodes_ready; }; }; then
+    if heal_nodes && { all_nodes_ready || { sleep 20; all_nodes_ready; }; } && node_ips_match; then
       log "cluster $CLUSTER_NAME is healthy: reusing it"
       warn_if_outdated
     else

@@ -13,6 +13,7 @@ export const KINDS: Readonly<Record<KindName, KindInfo>> = {
   Pod: { apiVersion: 'v1', plural: 'pods', namespaced: true },
   ReplicaSet: { apiVersion: 'apps/v1', plural: 'replicasets', namespaced: true },
   Deployment: { apiVersion: 'apps/v1', plural: 'deployments', namespaced: true },
+  StatefulSet: { apiVersion: 'apps/v1', plural: 'statefulsets', namespaced: true },
   HorizontalPodAutoscaler: { apiVersion: 'autoscaling/v2', plural: 'horizontalpodautoscalers', namespaced: true },
   Node: { apiVersion: 'v1', plural: 'nodes', namespaced: false },
   Event: { apiVersion: 'v1', plural: 'events', namespaced: true },

@@ -28,7 +28,7 @@ export interface KubeObject {
 
 /** Kinds kubeproof knows how to address (see kinds.ts for their REST paths). */
 export type KindName =
-  | 'Pod' | 'ReplicaSet' | 'Deployment' | 'HorizontalPodAutoscaler' | 'Node' | 'Event'
+  | 'Pod' | 'ReplicaSet' | 'Deployment' | 'StatefulSet' | 'HorizontalPodAutoscaler' | 'Node' | 'Event'
   | 'Namespace' | 'Secret' | 'NetworkPolicy' | 'ConfigMap' | 'Service';
 
 /** Kind of change delivered by a watch. */

@@ -17,6 +17,7 @@ describe('FAULT_CATALOG', () => {
       'namespace {string} is cut off': 'namespace "partner" is cut off',
       'I delete pod {string}': 'I delete pod "postgres-0"',
       'the node running the most {string} pods dies': 'the node running the most "api" pods dies',
+      'the node running the most {string} pods and no {string} pod dies': 'the node running the most "api" pods and no "postgres" pod dies',
       'the kubelet of the node running the most {string} pods stops': 'the kubelet of the node running the most "api" pods stops',
       'a container of deployment {string} crashes': 'a container of deployment "api" crashes',
     };

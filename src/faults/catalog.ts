@@ -19,6 +19,7 @@ export const FAULT_CATALOG: readonly FaultDescription[] = [
   { pattern: /^namespace "([^"]+)" is cut off$/, describe: (m) => `namespace-cutoff: deny-all ingress+egress NetworkPolicy in namespace "${m[1]}" (deleted afterwards)` },
   { pattern: /^I delete pod "([^"]+)"$/, describe: (m) => `pod-delete: pod "${m[1]}" (its controller recreates it)` },
   { pattern: /^the node running the most "([^"]+)" pods dies$/, describe: (m, seed) => `node-pause: docker pause of the kind node running the most "${m[1]}" pods (ties broken with seed ${seed}; never the control plane; unpaused afterwards)` },
+  { pattern: /^the node running the most "([^"]+)" pods and no "([^"]+)" pod dies$/, describe: (m, seed) => `node-pause: docker pause of the kind node running the most "${m[1]}" pods among those running no "${m[2]}" pod (ties broken with seed ${seed}; never the control plane; unpaused afterwards)` },
   { pattern: /^the kubelet of the node running the most "([^"]+)" pods stops$/, describe: (m, seed) => `kubelet-stop: systemctl stop kubelet on the kind node running the most "${m[1]}" pods (ties broken with seed ${seed}; never the control plane; started again afterwards)` },
   { pattern: /^a container of deployment "([^"]+)" crashes$/, describe: (m, seed) => `container-crash: SIGKILL to the first container of one ready pod of deployment "${m[1]}" (pod chosen with seed ${seed}; the kubelet restarts it)` },
 ];

@@ -6,20 +6,27 @@ import { selectsPod } from '../cluster/describe.ts';
 import { FaultError } from './fault.ts';
 import type { FaultContext, FaultOutcome } from './fault.ts';
 
-/** The node running the most pods of deployment `name`; ties are broken by the seeded Rng. */
-export async function nodeRunningMost(ctx: FaultContext, name: string): Promise<string> {
+/**
+ * The node running the most pods of deployment `name`; ties are broken by the seeded Rng.
+ * Nodes in `exclude` are never chosen (e.g. the node of a database the scenario must not lose).
+ */
+export async function nodeRunningMost(ctx: FaultContext, name: string, exclude: ReadonlySet<string> = new Set()): Promise<string> {
   await ctx.view.ready();
   const deployment = ctx.view.deployments.get(name);
   if (!deployment) throw new FaultError(`no deployment "${name}" in namespace ${ctx.view.namespace}`);
   const counts = new Map<string, number>();
   for (const pod of ctx.view.pods.list()) {
     if (!selectsPod(deployment.spec?.selector?.matchLabels, pod) || !pod.spec?.nodeName || pod.metadata?.deletionTimestamp) continue;
+    if (exclude.has(pod.spec.nodeName)) continue;
     counts.set(pod.spec.nodeName, (counts.get(pod.spec.nodeName) ?? 0) + 1);
   }
   const max = Math.max(0, ...counts.values());
   const top = [...counts].filter(([, c]) => c === max).map(([n]) => n).sort();
   const [chosen] = ctx.rng.pick(top, 1);
-  if (!chosen) throw new FaultError(`deployment "${name}" has no scheduled pod, so no node runs it`);
+  if (!chosen) {
+    const spared = exclude.size ? ` outside the spared node(s) ${[...exclude].sort().join(', ')}` : '';
+    throw new FaultError(`deployment "${name}" has no scheduled pod${spared}, so no node runs it`);
+  }
   return chosen;
 }
 

@@ -15,6 +15,8 @@ import { systemClock } from '../util/clock.ts';
 import { createRng } from '../util/rng.ts';
 import type { FaultContext } from './fault.ts';
 import { pauseNode } from './node-pause.ts';
+import { nodeRunningMost } from './node-cordon.ts';
+import { nodesRunning } from '../self-healing/node-death.ts';
 
 const NS = 'kp-t';
 const node = (name: string, ready: boolean, controlPlane = false): KubeObject => ({
@@ -141,5 +143,25 @@ describe('unpauseNode (the node.unpause undo)', () => {
     containers.w1!.status = 'paused';
     const { docker } = fakeDocker(containers);
     assert.match(await unpauseNode(cluster, docker, 'w1', 600), /not Ready yet after 0\.6s/);
+  });
+});
+
+describe('choosing the victim while sparing a workload (the database)', () => {
+  it('skips nodes running a pod of the spared StatefulSet, even when they run the most pods', async () => {
+    const { ctx, cluster } = world();
+    cluster.put({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'postgres', namespace: NS }, spec: { selector: { matchLabels: { app: 'postgres' } } } });
+    cluster.put({ ...pod('postgres-0', 'w1', true), metadata: { name: 'postgres-0', namespace: NS, labels: { app: 'postgres' } } });
+    const spared = await nodesRunning(ctx, 'postgres');
+    assert.deepEqual([...spared], ['w1']);
+    assert.equal(await nodeRunningMost(ctx, 'api'), 'w1');
+    assert.equal(await nodeRunningMost(ctx, 'api', spared), 'w2');
+    await ctx.view.stop();
+  });
+
+  it('says so when every node running the workload is spared', async () => {
+    const { ctx } = world();
+    await assert.rejects(nodeRunningMost(ctx, 'api', new Set(['w1', 'w2'])), /deployment "api" has no scheduled pod outside the spared node\(s\) w1, w2/);
+    await assert.rejects(nodesRunning(ctx, 'nosuch'), /no Deployment or StatefulSet "nosuch" in namespace kp-t to spare/);
+    await ctx.view.stop();
   });
 });
