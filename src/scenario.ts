@@ -27,10 +27,14 @@ import { scaleDeployment } from './faults/deployment-scale.ts';
 import { killPercent, killPods } from './faults/pod-kill.ts';
 import { createIsolation } from './isolation/isolation.ts';
 import type { IsolationOps } from './isolation/isolation.ts';
+import { createTraffic } from './load/traffic.ts';
+import type { TrafficOps } from './load/traffic.ts';
 import { createNodeDeath } from './self-healing/node-death.ts';
 import type { NodeDeathOps } from './self-healing/node-death.ts';
 import { createContainerCrash } from './self-healing/container-crash.ts';
 import type { ContainerCrashOps } from './self-healing/container-crash.ts';
+import { createNodeDrain } from './faults/node-drain.ts';
+import type { NodeDrainOps } from './faults/node-drain.ts';
 import type { FaultContext, FaultOutcome } from './faults/fault.ts';
 import { openScope, runDirOf } from './journal/journal.ts';
 import type { ScopeJournal } from './journal/journal.ts';
@@ -106,10 +110,14 @@ export interface ScenarioContext {
   readonly nodeDeath: NodeDeathOps;
   /** Container crash (SIGKILL through containerd) and the in-place restart check. */
   readonly containerCrash: ContainerCrashOps;
+  /** Node drain (cordon + evictions that honour PodDisruptionBudgets), scoped to the scenario namespace. */
+  readonly drain: NodeDrainOps;
   /** Checks, now, that no live pod of the deployment is on the node cordoned by this scenario. */
   expectNoPodOnCordonedNode(name: string): Promise<WaitResult>;
   /** Last measured time to recover (fault → recovery condition met), if any. */
   lastTimeToRecoverMs(): number | undefined;
+  /** Steady traffic through a NodePort, judged by phase (src/load/traffic.ts). */
+  traffic: TrafficOps;
   /** After hook: evidence on failure, timeline attachment, undos (LIFO), watches stopped. */
   finish(outcome: { failed: boolean }, attach: AttachFn): Promise<string[]>;
 }
@@ -137,6 +145,7 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
   const timeline = createTimeline(clock);
   const rng: Rng = createRng(params.seed, `${identity.uri}:${identity.name}`);
   let recoverMs: number | undefined;
+  let recoveredAt: number | undefined;
   let cordoned: string | undefined;
 
   journal.record('namespace.delete', { name: namespace }, `delete namespace ${namespace}`);
@@ -150,13 +159,15 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
   timeline.record({ kind: 'marker', label: `scenario started in namespace ${namespace} (seed ${params.seed})` });
 
   const faultCtx: FaultContext = { client, view, timeline, journal, rng };
+  const traffic = createTraffic({ client, namespace, timeline, recoveredAt: () => recoveredAt });
   const engine = { clock, timeline };
 
   const wait = async (mode: 'eventually' | 'throughout' | 'never', condition: Condition, d: { ms: number; text: string }): Promise<WaitResult> => {
     const budget = resolveBudget(d.ms, `${mode === 'eventually' ? 'within' : 'for'} ${d.text}`, CONDITION_STEP_CAP_MS);
     const run = mode === 'eventually' ? eventually : mode === 'throughout' ? throughout : never;
     const result = await run(condition, budget, engine);
-    if (mode === 'eventually') recoverMs = timeToRecover(timeline, result.t) ?? recoverMs;
+    const ttr = mode === 'eventually' ? timeToRecover(timeline, result.t) : undefined;
+    if (ttr !== undefined) { recoverMs = ttr; recoveredAt = result.t; }
     return result;
   };
 
@@ -225,10 +236,14 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
     }),
     nodeDeath: createNodeDeath(faultCtx, engine),
     containerCrash: createContainerCrash(faultCtx, engine),
+    drain: createNodeDrain(faultCtx, engine),
     isolation: createIsolation({ client, namespace, runId: params.runId, scenarioName: identity.name, journal, timeline, view, engine }),
     lastTimeToRecoverMs: () => recoverMs,
+    traffic,
     async finish(outcome, attach) {
       const notes: string[] = [];
+      const trafficSummary = await traffic.stop();
+      if (trafficSummary) attach(trafficSummary, 'text/plain', 'traffic.txt');
       if (outcome.failed) {
         for (const item of await collectEvidence(client, namespace, redactor)) attach(item.body, item.mediaType, item.name);
       }
