@@ -97,8 +97,9 @@ describe('--dry-run', () => {
     // The foundation profile: a fixed set of scenarios (the default suite grows with every feature).
     const result = await runCli(['--dry-run', '--seed', '7', '--profile', 'foundation'], { ...process.env, KUBECONFIG: '/nonexistent' });
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /^4 scenarios would run \(dry run: the cluster is not touched\)/);
+    assert.match(result.stdout, /^5 scenarios would run \(dry run: the cluster is not touched\)/);
     assert.match(result.stdout, /fault: pod-kill: 1 pod\(s\) of deployment "pause-app" \(victims chosen with seed 7\)/);
     assert.match(result.stdout, /fault: node-cordon: the node running the most "pause-app" pods/);
+    assert.match(result.stdout, /fault: node-drain: cordon the node running the most "drain-app" pods .*deployment "drain-app" must keep at least 3 ready replica\(s\) throughout/);
   });
 });

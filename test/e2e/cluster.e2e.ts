@@ -77,16 +77,16 @@ describe('real cluster', { concurrency: false }, () => {
   it('runs the shipped foundation features: exit 0, every report written, nothing left behind', async () => {
     const result = await runCli(['--tags', '@foundation']);
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-    assert.match(result.stdout, /\[1\/4\] ✔ PASS/);
-    assert.match(result.stdout, /\[4\/4\] ✔ PASS/);
-    assert.match(result.stderr, /4 scenarios — 4 PASS, 0 FAIL, 0 INCONCLUSIVE, 0 ERROR/);
+    assert.match(result.stdout, /\[1\/5\] ✔ PASS/);
+    assert.match(result.stdout, /\[5\/5\] ✔ PASS/);
+    assert.match(result.stderr, /5 scenarios — 5 PASS, 0 FAIL, 0 INCONCLUSIVE, 0 ERROR/);
     for (const f of ['reports/cucumber-report.html', 'reports/junit.xml', 'reports/messages.ndjson', 'reports/allure-report/index.html']) {
       assert.ok(existsSync(join(ROOT, f)), `${f} missing`);
     }
     assert.ok(readdirSync(join(ROOT, 'reports/allure-results')).some((f) => f.endsWith('-result.json')), 'no Allure results');
-    assert.match(readFileSync(join(ROOT, 'reports/junit.xml'), 'utf8'), /<testsuite[^>]*tests="4"[^>]*failures="0"/);
+    assert.match(readFileSync(join(ROOT, 'reports/junit.xml'), 'utf8'), /<testsuite[^>]*tests="5"[^>]*failures="0"/);
     const timelines = attachments().filter((a) => a.fileName === 'timeline.json').map((a) => JSON.parse(a.body));
-    assert.equal(timelines.length, 4, 'every scenario carries its timeline');
+    assert.equal(timelines.length, 5, 'every scenario carries its timeline');
     const killed = timelines.find((t) => t.events.some((e: Envelope) => e.kind === 'fault.injected' && e.fault === 'pod-kill'));
     assert.ok(killed?.events.some((e: Envelope) => e.kind === 'k8s.pod' && e.deleted), 'the timeline shows the killed pod going away');
     assert.equal(typeof killed?.timeToRecoverMs, 'number', 'time to recover is computed from the timeline');

@@ -46,7 +46,8 @@ describe('node drain (cordon + evictions through the Eviction API)', { concurren
     const events = timelineOf(messages);
     const node = drainedNode(events);
     const drainT = events.find((e) => e.kind === 'fault.injected' && e.fault === 'node-drain')?.t as number;
-    const refusals = events.filter((e) => e.kind === 'marker' && /^eviction of pod drain-app-\S+ refused by PodDisruptionBudget drain-app \(minAvailable 3; 3 healthy of 3 needed, 0 disruptions allowed\): HTTP 429/.test(e.label));
+    // The budget's status is read just after the refusal and may already be recomputed: only its rule is fixed.
+    const refusals = events.filter((e) => e.kind === 'marker' && /^eviction of pod drain-app-\S+ refused by PodDisruptionBudget drain-app \(minAvailable 3; \d healthy of 3 needed, \d disruptions? allowed\): HTTP 429 \(TooManyRequests\): Cannot evict pod as it would violate the pod's disruption budget/.test(e.label));
     assert.ok(refusals.length >= 1, `the PodDisruptionBudget refused an eviction (markers: ${events.filter((e) => e.kind === 'marker').map((e) => e.label).join(' | ')})`);
     assert.ok(refusals.every((e) => e.t > drainT));
     assert.ok(events.some((e) => e.kind === 'marker' && new RegExp(`^drain of node ${node} finished: evicted 2 pod\\(s\\)`).test(e.label)), 'both pods of the drained node were evicted');
