@@ -10,7 +10,7 @@
  *                 victim choice, docker calls, evidence/timeline attachments, namespace deletion
  *
  * Usage: npm run bench:node-death [-- feature-path [rounds]]
- *        (default: features/demo-shop/node-death.feature, 1 round; targets: wall ≤ 60 s, overhead ≤ 5 %)
+ *        (default: test/e2e/features/node-death/dies.feature, 1 round; targets: wall ≤ 60 s, overhead ≤ 5 %)
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 
 interface Envelope { [key: string]: any }
 const ROOT = resolve(import.meta.dirname, '..');
-const feature = process.argv[2] ?? 'features/demo-shop/node-death.feature';
+const feature = process.argv[2] ?? 'test/e2e/features/node-death/dies.feature';
 const rounds = Number(process.argv[3] ?? 1);
 const seconds = (t: { seconds: number; nanos: number }): number => t.seconds + t.nanos / 1e9;
 
