@@ -237,7 +237,7 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
     nodeDeath: createNodeDeath(faultCtx, engine),
     containerCrash: createContainerCrash(faultCtx, engine),
     drain: createNodeDrain(faultCtx, engine),
-    isolation: createIsolation({ client, namespace, runId: params.runId, scenarioName: identity.name, journal, timeline, view, engine }),
+    isolation: createIsolation({ client, namespace, runId: params.runId, scenarioName: identity.name, journal, timeline, view, engine, cwd: params.cwd }),
     lastTimeToRecoverMs: () => recoverMs,
     traffic,
     async finish(outcome, attach) {

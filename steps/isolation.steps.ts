@@ -1,7 +1,7 @@
-/** Isolation: extra namespaces, the reachability matrix, the namespace cut-off fault. One call each into src/. */
+/** Isolation: extra namespaces, the reachability matrix, the namespace cut-off fault, RBAC, quotas, LimitRanges. One call each into src/. */
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { DataTable } from '@cucumber/cucumber';
-import { CONDITION_STEP_CAP_MS, FAULT_STEP_CAP_MS, ISOLATION_STEP_CAP_MS } from '../src/index.ts';
+import { APPLY_STEP_CAP_MS, CONDITION_STEP_CAP_MS, FAULT_STEP_CAP_MS, ISOLATION_STEP_CAP_MS } from '../src/index.ts';
 import type { ChaosWorld } from './world.ts';
 
 Given('another namespace {string}', async function (this: ChaosWorld, alias: string) {
@@ -22,6 +22,22 @@ When('the namespace is cut off', { timeout: FAULT_STEP_CAP_MS }, async function 
 
 When('namespace {string} is cut off', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, alias: string) {
   this.log((await this.scenario.isolation.cutOff(alias)).detail);
+});
+
+When('the namespace is reconnected', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld) {
+  this.log((await this.scenario.isolation.reconnect()).detail);
+});
+
+When('namespace {string} is reconnected', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, alias: string) {
+  this.log((await this.scenario.isolation.reconnect(alias)).detail);
+});
+
+Given('the manifests in {string} are applied in namespace {string}', { timeout: APPLY_STEP_CAP_MS }, async function (this: ChaosWorld, folder: string, alias: string) {
+  this.log(`${await this.scenario.isolation.applyIn(folder, alias)} object(s) applied in namespace "${alias}"`);
+});
+
+Then('a pod in namespace {string} calling {string} is answered from namespace {string}', { timeout: ISOLATION_STEP_CAP_MS }, async function (this: ChaosWorld, from: string, url: string, expected: string) {
+  this.log(await this.scenario.isolation.expectAnsweredFrom(from, url, expected));
 });
 
 When('I delete pod {string}', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, name: string) {
@@ -50,6 +66,18 @@ Then('service account {string} cannot {word} {word} with its own token', async f
 
 Then('a pod requesting {string} CPU is rejected by quota {string}', async function (this: ChaosWorld, cpu: string, quota: string) {
   this.log(await this.scenario.isolation.expectQuotaRejects(cpu, quota));
+});
+
+Then('a pod requesting {string} CPU is rejected by quota {string} in namespace {string}', async function (this: ChaosWorld, cpu: string, quota: string, alias: string) {
+  this.log(await this.scenario.isolation.expectQuotaRejects(cpu, quota, alias));
+});
+
+Then('a container asking for {string} {word} is rejected by limit range {string}', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, amount: string, resource: string, limitRange: string) {
+  this.log(await this.scenario.isolation.expectLimitRangeRejects(amount, resource, limitRange));
+});
+
+Then('a container without resources gets the defaults of limit range {string}', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, limitRange: string) {
+  this.log(await this.scenario.isolation.expectLimitRangeDefaults(limitRange));
 });
 
 Then('a pod requesting {string} CPU is admitted in namespace {string}', async function (this: ChaosWorld, cpu: string, alias: string) {

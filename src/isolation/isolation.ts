@@ -9,13 +9,17 @@ import { resolveBudget } from '../conditions/deadline.ts';
 import { eventually } from '../conditions/engine.ts';
 import type { EngineContext } from '../conditions/engine.ts';
 import { CONDITION_STEP_CAP_MS } from '../config/defaults.ts';
-import { cutOffNamespace } from '../faults/namespace-cutoff.ts';
+import { CUTOFF_POLICY, cutOffNamespace } from '../faults/namespace-cutoff.ts';
+import { FaultError } from '../faults/fault.ts';
 import type { FaultOutcome } from '../faults/fault.ts';
+import { loadManifestDir, ManifestError } from '../cluster/manifests.ts';
 import type { ScopeJournal } from '../journal/journal.ts';
+import { executeUndo } from '../journal/undo-kinds.ts';
 import type { Timeline } from '../timeline/timeline.ts';
 import { AccessTableError } from './access-table.ts';
 import { deletePod, podReplacedAndReady } from './pod-replaced.ts';
-import { expectAdmitted, expectRejectedByQuota } from './quota.ts';
+import { expectAdmitted, expectLimitRangeDefaults, expectRejectedByLimitRange, expectRejectedByQuota } from './quota.ts';
+import { expectAnsweredFrom } from './answered-from.ts';
 import { expectAccessReview, expectRealRequest, parseAction } from '../rbac/access-review.ts';
 import { expectAccess, formatResults } from './reachability.ts';
 import type { ProbeEnv } from './reachability.ts';
@@ -30,6 +34,8 @@ export interface IsolationDeps {
   timeline: Timeline;
   view: NamespaceView;
   engine: EngineContext;
+  /** Folder manifest paths are relative to (default: the process's). */
+  cwd?: string;
 }
 
 /** Budget for a whole probe batch: pods start in ~2 s, each probe retries for 6 s at most. */
@@ -43,14 +49,24 @@ export interface IsolationOps {
   expectAccess(rows: ReadonlyArray<Record<string, string>>): Promise<string>;
   /** Injects a deny-all ingress+egress policy into the scenario's namespace, or into an alias. */
   cutOff(alias?: string): Promise<FaultOutcome>;
+  /** Lifts this scenario's cut-off early: runs its journalled undo now and marks it done (After does not repeat it). */
+  reconnect(alias?: string): Promise<FaultOutcome>;
+  /** Applies a folder of manifests into namespace alias `alias` (like the scenario's own step). */
+  applyIn(dir: string, alias: string): Promise<number>;
+  /** A probe pod in namespace alias `fromAlias` GETs `url`; the answer must come from namespace alias `expectedAlias`. */
+  expectAnsweredFrom(fromAlias: string, url: string, expectedAlias: string): Promise<string>;
   /** Deletes a controller-managed pod of the scenario namespace (e.g. postgres-0). */
   deletePod(name: string): Promise<FaultOutcome>;
   /** Waits until pod `name` is Ready again — a new instance if this scenario deleted it. */
   expectPodReady(name: string, within: { ms: number; text: string }): Promise<void>;
   /** RBAC: can/cannot, by SubjectAccessReview or (withToken) by a real GET with the account's own token. */
   expectServiceAccount(account: string, can: boolean, verb: string, resource: string, withToken: boolean): Promise<string>;
-  /** A pod requesting `cpu` is rejected, naming quota `quota` (scenario namespace). */
-  expectQuotaRejects(cpu: string, quota: string): Promise<string>;
+  /** A pod requesting `cpu` is rejected, naming quota `quota` (scenario namespace, or an alias). */
+  expectQuotaRejects(cpu: string, quota: string, alias?: string): Promise<string>;
+  /** A container asking for `amount` of `resource` (cpu|memory) is rejected by LimitRange `limitRange`'s max. */
+  expectLimitRangeRejects(amount: string, resource: string, limitRange: string): Promise<string>;
+  /** A container without resources is admitted with LimitRange `limitRange`'s defaults. */
+  expectLimitRangeDefaults(limitRange: string): Promise<string>;
   /** A pod requesting `cpu` is admitted in namespace alias `alias`. */
   expectAdmitted(cpu: string, alias: string): Promise<string>;
 }
@@ -97,6 +113,33 @@ export function createIsolation(deps: IsolationDeps): IsolationOps {
     },
     expectAccess: async (rows) => formatResults(await expectAccess(env, rows, PROBE_BATCH_BUDGET_MS)),
     cutOff: async (alias) => cutOffNamespace(deps, resolveNamespace(alias)),
+    async reconnect(alias) {
+      const namespace = resolveNamespace(alias);
+      const record = deps.journal.pending().find((r) => r.kind === 'networkpolicy.delete' && r.params.namespace === namespace && r.params.name === CUTOFF_POLICY);
+      if (!record) throw new FaultError(`namespace ${namespace} is not cut off by this scenario, so there is nothing to reconnect; write 'When ${alias ? `namespace "${alias}"` : 'the namespace'} is cut off' first`);
+      // The same undo the After hook would run, run now; marked done so After does not run it again.
+      const result = await executeUndo(deps.client, record);
+      deps.timeline.record({ kind: 'fault.reverted', fault: 'namespace-cutoff', target: `namespace/${namespace}`, ok: result.ok, detail: result.message });
+      if (!result.ok) throw new FaultError(`${result.message} (the undo stays journalled: the After hook and --janitor retry it)`);
+      deps.journal.complete(record.id, true);
+      return { fault: 'namespace-cutoff', target: `namespace/${namespace}`, detail: `reconnected: ${result.message}` };
+    },
+    async applyIn(dir, alias) {
+      const namespace = resolveNamespace(alias);
+      const manifests = loadManifestDir(dir, deps.cwd);
+      const refused = manifests.find((m) => m.object.kind === 'Namespace');
+      if (refused) throw new ManifestError(`${refused.file} line ${refused.line}: manifests must not create namespaces; kubeproof creates "${alias}" as ${namespace}`);
+      for (const m of manifests) {
+        try {
+          await deps.client.apply({ ...m.object, metadata: { ...m.object.metadata, namespace } });
+        } catch (err) {
+          throw new ManifestError(`applying ${m.file} line ${m.line} (${m.object.kind} "${m.object.metadata?.name}") in namespace "${alias}" failed: ${(err as Error).message}`);
+        }
+      }
+      deps.timeline.record({ kind: 'marker', label: `applied ${manifests.length} object(s) from ${dir} in namespace "${alias}"` });
+      return manifests.length;
+    },
+    expectAnsweredFrom: async (fromAlias, url, expectedAlias) => expectAnsweredFrom(deps, resolveNamespace(fromAlias), url, resolveNamespace(expectedAlias), PROBE_BATCH_BUDGET_MS),
     async deletePod(name) {
       const { uid, outcome } = await deletePod(deps.client, deps.timeline, deps.namespace, name);
       deleted.set(name, uid);
@@ -106,7 +149,9 @@ export function createIsolation(deps: IsolationDeps): IsolationOps {
       const check = withToken ? expectRealRequest : expectAccessReview;
       return check(deps.client, deps.namespace, account, parseAction(verb, resource), can);
     },
-    expectQuotaRejects: async (cpu, quota) => expectRejectedByQuota(deps.client, deps.namespace, cpu, quota),
+    expectQuotaRejects: async (cpu, quota, alias) => expectRejectedByQuota(deps.client, resolveNamespace(alias), cpu, quota),
+    expectLimitRangeRejects: async (amount, resource, limitRange) => expectRejectedByLimitRange(deps.client, deps.namespace, amount, resource, limitRange),
+    expectLimitRangeDefaults: async (limitRange) => expectLimitRangeDefaults(deps.client, deps.namespace, limitRange),
     expectAdmitted: async (cpu, alias) => expectAdmitted(deps.client, resolveNamespace(alias), cpu),
     async expectPodReady(name, within) {
       const budget = resolveBudget(within.ms, `within ${within.text}`, CONDITION_STEP_CAP_MS);

@@ -1,36 +1,52 @@
 /**
- * ResourceQuota checks: a pod asking for more than a namespace's quota is rejected at admission, with
- * the quota named in the API server's message; the same pod in another namespace is not affected
- * (quotas, like names, are per namespace). The pods are never meant to run: they are deleted at once.
+ * ResourceQuota and LimitRange checks: a pod asking for more than a namespace's quota is rejected at
+ * admission, with the quota named in the API server's message; the same pod in another namespace is
+ * not affected (quotas, like names, are per namespace). A container above a LimitRange's max is
+ * rejected, and a container without resources gets the LimitRange's defaults. The pods are never
+ * meant to run: they are deleted at once.
  */
 import type { ClusterClient, KubeObject } from '../cluster/types.ts';
 import { AccessCheckError } from '../rbac/access-review.ts';
 import { probeImage } from './probe-pod.ts';
 
-function quotaPod(name: string, cpu: string): KubeObject {
+type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
+
+function checkPod(name: string, resources: Resources | undefined): KubeObject {
   return {
     apiVersion: 'v1', kind: 'Pod',
     metadata: { name },
     spec: {
       restartPolicy: 'Never',
       terminationGracePeriodSeconds: 0,
-      containers: [{ name: 'main', image: probeImage(), imagePullPolicy: 'IfNotPresent', command: ['sleep', '1'], resources: { requests: { cpu, memory: '16Mi' }, limits: { cpu, memory: '16Mi' } } }],
+      containers: [{ name: 'main', image: probeImage(), imagePullPolicy: 'IfNotPresent', command: ['sleep', '1'], ...(resources ? { resources } : {}) }],
     },
   };
 }
 
-/** Creates a pod requesting `cpu` in `namespace`; returns the API server's rejection message, or undefined if admitted (the pod is then deleted). */
-async function tryPod(client: ClusterClient, namespace: string, cpu: string): Promise<string | undefined> {
+const cpuResources = (cpu: string): Resources => ({ requests: { cpu, memory: '16Mi' }, limits: { cpu, memory: '16Mi' } });
+
+/** Admission's answer to one pod: the rejection message, or the admitted pod as the API server stored it. */
+type Admission = { rejected: string } | { admitted: KubeObject };
+
+/** Creates a check pod in `namespace`; an admitted pod is deleted at once (only its admitted spec matters). */
+async function tryPodWith(client: ClusterClient, namespace: string, resources: Resources | undefined): Promise<Admission> {
   const name = `quota-check-${Date.now().toString(36)}`;
+  let admitted: KubeObject;
   try {
-    await client.create({ ...quotaPod(name, cpu), metadata: { name, namespace } });
+    admitted = await client.create({ ...checkPod(name, resources), metadata: { name, namespace } });
   } catch (err) {
     const status = (err as { status?: number }).status;
-    if (status === 403 || status === 422) return (err as Error).message;
+    if (status === 403 || status === 422) return { rejected: (err as Error).message };
     throw err;
   }
   await client.delete('Pod', name, namespace, { gracePeriodSeconds: 0 });
-  return undefined;
+  return { admitted };
+}
+
+/** Creates a pod requesting `cpu` in `namespace`; returns the API server's rejection message, or undefined if admitted (the pod is then deleted). */
+async function tryPod(client: ClusterClient, namespace: string, cpu: string): Promise<string | undefined> {
+  const result = await tryPodWith(client, namespace, cpuResources(cpu));
+  return 'rejected' in result ? result.rejected : undefined;
 }
 
 /**
@@ -68,4 +84,77 @@ export async function expectAdmitted(client: ClusterClient, namespace: string, c
   const rejection = await tryPod(client, namespace, cpu);
   if (rejection !== undefined) throw new AccessCheckError(`expect(v1/Namespace ${namespace}).toAdmit(pod requesting ${cpu} CPU) failed\n\nExpected: admitted (quotas of other namespaces do not apply here)\nReceived: rejected — ${rejection}`);
   return `a pod requesting ${cpu} CPU was admitted in ${namespace}`;
+}
+
+/** The Container item of a LimitRange, as the API server defaulted it (default ← max, defaultRequest ← default). */
+interface ContainerLimits {
+  max?: Record<string, string>;
+  default?: Record<string, string>;
+  defaultRequest?: Record<string, string>;
+}
+
+/** Reads LimitRange `name` (raw: it is not one of the watched kinds) and returns its type: Container item. */
+async function containerLimits(client: ClusterClient, namespace: string, name: string): Promise<ContainerLimits> {
+  const res = await client.getRaw(`/api/v1/namespaces/${namespace}/limitranges/${name}`);
+  if (res.status === 404) throw new AccessCheckError(`LimitRange ${namespace}/${name} does not exist; apply it before this step (kubectl get limitranges -n ${namespace})`);
+  if (res.status !== 200) throw new Error(`reading LimitRange ${namespace}/${name} failed: HTTP ${res.status} ${res.body.slice(0, 200)}`);
+  const limits = ((JSON.parse(res.body) as KubeObject).spec?.limits ?? []) as Array<ContainerLimits & { type?: string }>;
+  const item = limits.find((l) => l.type === 'Container');
+  if (!item) throw new AccessCheckError(`LimitRange ${namespace}/${name} has no "type: Container" item, so it sets no per-container max or defaults (it has: ${limits.map((l) => l.type).join(', ') || 'no items'})`);
+  return item;
+}
+
+const RESOURCE_NAMES = ['cpu', 'memory'];
+
+/** Admission reads LimitRanges from an informer that may lag their creation by a moment: retry an admitted pod this long. */
+const LIMITRANGE_SETTLE_MS = 10_000;
+
+/**
+ * Expects a pod whose container asks for `amount` of `resource` (requests = limits) to be rejected by
+ * LimitRange `limitRange`. The API server's message does not name the LimitRange; it states the max
+ * ("maximum cpu usage per Container is 500m, but limit is 2"), which must be this LimitRange's max.
+ */
+export async function expectRejectedByLimitRange(client: ClusterClient, namespace: string, amount: string, resource: string, limitRange: string): Promise<string> {
+  if (!RESOURCE_NAMES.includes(resource)) throw new AccessCheckError(`"${resource}" is not a container resource kubeproof checks; write cpu or memory (example: a container asking for "2" cpu)`);
+  const limits = await containerLimits(client, namespace, limitRange);
+  const max = limits.max?.[resource];
+  const subject = `expect(v1/LimitRange ${namespace}/${limitRange}).toReject(container asking for ${amount} ${resource}) failed`;
+  if (max === undefined) throw new AccessCheckError(`${subject}\n\nExpected: LimitRange "${limitRange}" sets max.${resource} for containers\nReceived: its Container item has no max.${resource} (max: ${JSON.stringify(limits.max ?? {})}), so nothing bounds a container's ${resource}`);
+  const resources: Resources = { requests: { [resource]: amount }, limits: { [resource]: amount } };
+  const since = Date.now();
+  let result = await tryPodWith(client, namespace, resources);
+  while ('admitted' in result && Date.now() - since < LIMITRANGE_SETTLE_MS) {
+    await new Promise((r) => setTimeout(r, 500));
+    result = await tryPodWith(client, namespace, resources);
+  }
+  if ('admitted' in result) {
+    throw new AccessCheckError(`${subject}\n\nExpected: the pod is rejected: ${amount} ${resource} is above the LimitRange's max\nReceived: the pod was ADMITTED on every try for ${LIMITRANGE_SETTLE_MS / 1000}s; LimitRange "${limitRange}" has max.${resource} = ${max}, which lets a container ask for ${amount}\nHint:     lower max.${resource} below ${amount} in the LimitRange (kubectl describe limitrange ${limitRange} -n ${namespace})`);
+  }
+  const expected = `maximum ${resource} usage per Container is ${max}`;
+  if (!result.rejected.includes(expected)) throw new AccessCheckError(`${subject}\n\nExpected: a rejection stating "${expected}" (the max of LimitRange "${limitRange}")\nReceived: ${result.rejected}`);
+  return `${result.rejected.replace(/^.*?forbidden: /, '')} — the max of LimitRange ${limitRange}`;
+}
+
+/** Expects a pod whose container sets no resources to be admitted with LimitRange `limitRange`'s default limits and requests. */
+export async function expectLimitRangeDefaults(client: ClusterClient, namespace: string, limitRange: string): Promise<string> {
+  const limits = await containerLimits(client, namespace, limitRange);
+  const subject = `expect(v1/LimitRange ${namespace}/${limitRange}).toApplyDefaults(container without resources) failed`;
+  const wanted = { limits: limits.default ?? {}, requests: limits.defaultRequest ?? {} };
+  if (Object.keys(wanted.limits).length + Object.keys(wanted.requests).length === 0) throw new AccessCheckError(`${subject}\n\nExpected: LimitRange "${limitRange}" sets default and/or defaultRequest for containers\nReceived: it sets neither, so a container without resources stays without`);
+  const since = Date.now();
+  const describe = (r: Resources | undefined): string => `limits ${JSON.stringify(r?.limits ?? {})}, requests ${JSON.stringify(r?.requests ?? {})}`;
+  const differences = (got: Resources | undefined): string[] => (['limits', 'requests'] as const).flatMap((part) =>
+    Object.entries(wanted[part]).filter(([k, v]) => got?.[part]?.[k] !== v).map(([k, v]) => `${part}.${k}: expected ${v}, got ${got?.[part]?.[k] ?? 'nothing'}`));
+  let got: Resources | undefined;
+  // Retried briefly for the same reason as above: admission's view of LimitRanges may lag their creation.
+  for (;;) {
+    const result = await tryPodWith(client, namespace, undefined);
+    if ('rejected' in result) throw new AccessCheckError(`${subject}\n\nExpected: a pod without resources is admitted with the defaults\nReceived: it was REJECTED — ${result.rejected}`);
+    got = result.admitted.spec?.containers?.[0]?.resources as Resources | undefined;
+    if (differences(got).length === 0 || Date.now() - since >= LIMITRANGE_SETTLE_MS) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const wrong = differences(got);
+  if (wrong.length) throw new AccessCheckError(`${subject}\n\nExpected: ${describe(wanted)} (default and defaultRequest of LimitRange "${limitRange}")\nReceived: the admitted container has ${describe(got)}: ${wrong.join('; ')}\nHint:     another LimitRange in ${namespace} may set other defaults (kubectl get limitranges -n ${namespace})`);
+  return `a container without resources was given ${describe(got)} by LimitRange ${limitRange}`;
 }

@@ -67,7 +67,7 @@ function stuckReason(pod: KubeObject | undefined): string | undefined {
 }
 
 /** Waits (watch-driven) until every probe pod of `names` in `store` terminated; rejects at the deadline. */
-function awaitExits(stores: ReadonlyMap<string, ObjectStore>, probes: ReadonlyArray<{ ns: string; name: string }>, deadlineMs: number): Promise<Map<string, number>> {
+export function awaitExits(stores: ReadonlyMap<string, ObjectStore>, probes: ReadonlyArray<{ ns: string; name: string }>, deadlineMs: number): Promise<Map<string, number>> {
   return new Promise((resolve, reject) => {
     const unsubscribers: Array<() => void> = [];
     const finish = (fn: () => void): void => { clearTimeout(timer); unsubscribers.forEach((u) => u()); fn(); };

@@ -1,0 +1,74 @@
+/**
+ * "a pod in namespace A calling URL is answered from namespace B": names are per namespace, so a short
+ * Service name ("http://web:3000/") must resolve, through the calling pod's DNS search path, to the
+ * Service of the caller's own namespace — even when another namespace has a Service of the same name.
+ * One short-lived probe pod GETs the URL with curl and prints the body; the answer names the namespace
+ * of the pod that served it (demo-app's GET / returns JSON with a "namespace" field, from the downward API).
+ */
+import { randomBytes } from 'node:crypto';
+import type { ClusterClient } from '../cluster/types.ts';
+import { AccessCheckError } from '../rbac/access-review.ts';
+import type { Timeline } from '../timeline/timeline.ts';
+import { PROBE_BATCH_LABEL, probeImage } from './probe-pod.ts';
+import { awaitExits } from './reachability.ts';
+
+/** Seconds the caller keeps retrying: the called Deployment may still be starting when the step runs. */
+export const ANSWER_WINDOW_S = 40;
+
+// $1 url, $2 window (s). The body of the first successful GET is printed on one line after "BODY ".
+const SCRIPT = `
+url=$1 window=$2
+end=$((SECONDS + window)); n=0
+while :; do
+  n=$((n + 1))
+  body=$(curl -sS -f -m 2 "$url" 2>&1); rc=$?
+  echo "attempt $n: exit $rc"
+  if [ "$rc" = 0 ]; then printf 'BODY %s\\n' "$(printf '%s' "$body" | tr -d '\\n')"; exit 0; fi
+  if [ "$SECONDS" -ge "$end" ]; then echo "last error: $body"; exit "$rc"; fi
+  sleep 1
+done
+`;
+
+/** Calls `url` from a probe pod in `fromNs` and expects the answer to come from a pod of `expectedNs`. */
+export async function expectAnsweredFrom(deps: { client: ClusterClient; timeline: Timeline }, fromNs: string, url: string, expectedNs: string, deadlineMs: number): Promise<string> {
+  if (!/^https?:\/\/[^\s'"]+$/.test(url)) throw new AccessCheckError(`"${url}" is not an http:// URL (example: http://web:3000/)`);
+  const batch = randomBytes(3).toString('hex');
+  const name = `call-${batch}`;
+  const subject = `expect(GET ${url} from namespace ${fromNs}).toBeAnsweredFrom(namespace ${expectedNs}) failed`;
+  const store = deps.client.watch('Pod', fromNs, `${PROBE_BATCH_LABEL}=${batch}`);
+  try {
+    await store.ready;
+    await deps.client.create({
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name, namespace: fromNs, labels: { [PROBE_BATCH_LABEL]: batch } },
+      spec: {
+        restartPolicy: 'Never', terminationGracePeriodSeconds: 0, automountServiceAccountToken: false, enableServiceLinks: false,
+        containers: [{
+          name: 'probe', image: probeImage(), imagePullPolicy: 'IfNotPresent',
+          command: ['bash', '-c', SCRIPT, 'call', url, String(ANSWER_WINDOW_S)],
+          // Never Ready, like the reachability probes: it must not become anyone's endpoint.
+          readinessProbe: { exec: { command: ['false'] }, periodSeconds: 60 },
+          resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+        }],
+      },
+    });
+    deps.timeline.record({ kind: 'marker', label: `GET ${url} from namespace ${fromNs} (pod ${name})` });
+    const exits = await awaitExits(new Map([[fromNs, store]]), [{ ns: fromNs, name }], deadlineMs);
+    const exit = exits.get(name) ?? -1;
+    const log = (await deps.client.podLog(fromNs, name, { tailLines: 60 }).catch((err: Error) => `(log unavailable: ${err.message})`)).trim();
+    if (exit !== 0) {
+      const last = log.split('\n').filter((l) => !l.startsWith('attempt ')).pop() ?? '';
+      throw new AccessCheckError(`${subject}\n\nExpected: an HTTP answer from a pod of namespace ${expectedNs}\nReceived: no successful answer in ${ANSWER_WINDOW_S}s (curl exit ${exit}; ${last || 'no output'})\nHint:     is the Deployment behind "${url}" running in namespace ${fromNs}? (kubectl get deploy,svc,endpoints -n ${fromNs})`);
+    }
+    const body = log.split('\n').find((l) => l.startsWith('BODY '))?.slice(5) ?? '';
+    let answeredBy: unknown;
+    try { answeredBy = (JSON.parse(body) as { namespace?: unknown }).namespace; } catch { answeredBy = undefined; }
+    if (typeof answeredBy !== 'string') throw new AccessCheckError(`${subject}\n\nExpected: a JSON answer with a "namespace" field (kubeproof/demo-app's GET / with POD_NAMESPACE from the downward API)\nReceived: ${body.slice(0, 300) || '(empty body)'}`);
+    if (answeredBy !== expectedNs) throw new AccessCheckError(`${subject}\n\nExpected: answered by a pod of namespace ${expectedNs}\nReceived: answered by a pod of namespace ${answeredBy} — ${body.slice(0, 300)}\nHint:     a short name resolves in the caller's own namespace first; a Service of type ExternalName, or a URL naming another namespace, sends it elsewhere (kubectl get svc -n ${fromNs} -o wide)`);
+    deps.timeline.record({ kind: 'condition.met', subject: `GET ${url} from ${fromNs}`, expectation: `answered from ${expectedNs}` });
+    return `GET ${url} from namespace ${fromNs} was answered by pod ${(JSON.parse(body) as { pod?: string }).pod ?? '?'} of namespace ${answeredBy}`;
+  } finally {
+    await store.stop().catch(() => undefined);
+    await deps.client.delete('Pod', name, fromNs, { gracePeriodSeconds: 0 }).catch(() => undefined);
+  }
+}
