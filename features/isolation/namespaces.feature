@@ -40,3 +40,20 @@ Feature: Isolation — default deny and traffic between namespaces
       | namespace client   | service/api      | 4000 | blocked |
       | namespace client   | service/frontend | 3000 | blocked |
       | app=api            | pod/postgres-0   | 5432 | blocked |
+
+  Scenario: traffic comes back when the cut-off ends
+    Given another namespace "client"
+    Then network access is:
+      | from             | to               | port | expect  |
+      | namespace client | service/frontend | 3000 | allowed |
+      | app=api          | pod/postgres-0   | 5432 | allowed |
+    When the namespace is cut off
+    Then network access is:
+      | from             | to               | port | expect  |
+      | namespace client | service/frontend | 3000 | blocked |
+      | app=api          | pod/postgres-0   | 5432 | blocked |
+    When the namespace is reconnected
+    Then network access is:
+      | from             | to               | port | expect  |
+      | namespace client | service/frontend | 3000 | allowed |
+      | app=api          | pod/postgres-0   | 5432 | allowed |

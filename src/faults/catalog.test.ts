@@ -15,6 +15,8 @@ describe('FAULT_CATALOG', () => {
       'I cordon the node running the most {string} pods': 'I cordon the node running the most "api" pods',
       'the namespace is cut off': 'the namespace is cut off',
       'namespace {string} is cut off': 'namespace "partner" is cut off',
+      'the namespace is reconnected': 'the namespace is reconnected',
+      'namespace {string} is reconnected': 'namespace "partner" is reconnected',
       'I delete pod {string}': 'I delete pod "postgres-0"',
       'the node running the most {string} pods dies': 'the node running the most "api" pods dies',
       'the node running the most {string} pods and no {string} pod dies': 'the node running the most "api" pods and no "postgres" pod dies',

@@ -57,6 +57,22 @@ describe('createIsolation', () => {
     await assert.rejects(setup().isolation.cutOff('partner'), /namespace "partner" is unknown here: create it first with 'Given another namespace "partner"'/);
   });
 
+  it('reconnects early: deletes the cut-off policy now and marks its undo done, so After does not run it again', async () => {
+    const { cluster, journal, isolation } = setup();
+    await isolation.cutOff();
+    const outcome = await isolation.reconnect();
+    assert.match(outcome.detail, /reconnected: NetworkPolicy .*\/kubeproof-cut-off deleted/);
+    assert.equal(await cluster.get('NetworkPolicy', 'kubeproof-cut-off', NS), undefined);
+    assert.deepEqual(journal.pending(), []);
+    // Cut off again after a reconnect: a fresh policy and a fresh undo.
+    await isolation.cutOff();
+    assert.equal(journal.pending().length, 1);
+  });
+
+  it('refuses to reconnect a namespace this scenario did not cut off, saying which step comes first', async () => {
+    await assert.rejects(setup().isolation.reconnect(), /is not cut off by this scenario, so there is nothing to reconnect; write 'When the namespace is cut off' first/);
+  });
+
   it('refuses a second cut-off of the same namespace', async () => {
     const { isolation } = setup();
     await isolation.cutOff();
