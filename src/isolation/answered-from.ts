@@ -29,12 +29,22 @@ while :; do
 done
 `;
 
-/** Calls `url` from a probe pod in `fromNs` and expects the answer to come from a pod of `expectedNs`. */
-export async function expectAnsweredFrom(deps: { client: ClusterClient; timeline: Timeline }, fromNs: string, url: string, expectedNs: string, deadlineMs: number): Promise<string> {
+/** A namespace as the feature names it (alias) and as the cluster does. */
+export interface NamedNamespace {
+  alias: string;
+  name: string;
+}
+
+/** Calls `url` from a probe pod in `from` and expects the answer to come from a pod of `expected`. */
+export async function expectAnsweredFrom(deps: { client: ClusterClient; timeline: Timeline }, from: NamedNamespace, url: string, expected: NamedNamespace, deadlineMs: number): Promise<string> {
+  const fromNs = from.name;
+  const expectedNs = expected.name;
+  const label = (ns: string): string => [from, expected].find((n) => n.name === ns)?.alias ?? ns;
+  const show = (ns: string): string => `"${label(ns)}" (${ns})`;
   if (!/^https?:\/\/[^\s'"]+$/.test(url)) throw new AccessCheckError(`"${url}" is not an http:// URL (example: http://web:3000/)`);
   const batch = randomBytes(3).toString('hex');
   const name = `call-${batch}`;
-  const subject = `expect(GET ${url} from namespace ${fromNs}).toBeAnsweredFrom(namespace ${expectedNs}) failed`;
+  const subject = `expect(GET ${url} from namespace ${from.alias}).toBeAnsweredFrom(namespace ${expected.alias}) failed`;
   const store = deps.client.watch('Pod', fromNs, `${PROBE_BATCH_LABEL}=${batch}`);
   try {
     await store.ready;
@@ -58,15 +68,16 @@ export async function expectAnsweredFrom(deps: { client: ClusterClient; timeline
     const log = (await deps.client.podLog(fromNs, name, { tailLines: 60 }).catch((err: Error) => `(log unavailable: ${err.message})`)).trim();
     if (exit !== 0) {
       const last = log.split('\n').filter((l) => !l.startsWith('attempt ')).pop() ?? '';
-      throw new AccessCheckError(`${subject}\n\nExpected: an HTTP answer from a pod of namespace ${expectedNs}\nReceived: no successful answer in ${ANSWER_WINDOW_S}s (curl exit ${exit}; ${last || 'no output'})\nHint:     is the Deployment behind "${url}" running in namespace ${fromNs}? (kubectl get deploy,svc,endpoints -n ${fromNs})`);
+      throw new AccessCheckError(`${subject}\n\nExpected: an HTTP answer from a pod of namespace ${show(expectedNs)}\nReceived: no successful answer in ${ANSWER_WINDOW_S}s (curl exit ${exit}; ${last || 'no output'})\nHint:     is the Deployment behind "${url}" running in namespace ${fromNs}? (kubectl get deploy,svc,endpoints -n ${fromNs})`);
     }
     const body = log.split('\n').find((l) => l.startsWith('BODY '))?.slice(5) ?? '';
-    let answeredBy: unknown;
-    try { answeredBy = (JSON.parse(body) as { namespace?: unknown }).namespace; } catch { answeredBy = undefined; }
+    let answer: { namespace?: unknown; pod?: unknown } = {};
+    try { answer = JSON.parse(body) as typeof answer; } catch { answer = {}; }
+    const answeredBy = answer.namespace;
     if (typeof answeredBy !== 'string') throw new AccessCheckError(`${subject}\n\nExpected: a JSON answer with a "namespace" field (kubeproof/demo-app's GET / with POD_NAMESPACE from the downward API)\nReceived: ${body.slice(0, 300) || '(empty body)'}`);
-    if (answeredBy !== expectedNs) throw new AccessCheckError(`${subject}\n\nExpected: answered by a pod of namespace ${expectedNs}\nReceived: answered by a pod of namespace ${answeredBy} — ${body.slice(0, 300)}\nHint:     a short name resolves in the caller's own namespace first; a Service of type ExternalName, or a URL naming another namespace, sends it elsewhere (kubectl get svc -n ${fromNs} -o wide)`);
+    if (answeredBy !== expectedNs) throw new AccessCheckError(`${subject}\n\nExpected: answered by a pod of namespace ${show(expectedNs)}\nReceived: answered by pod ${String(answer.pod)} of namespace ${show(answeredBy)}\nHint:     names are per namespace: a short name resolves to the caller's own namespace's Service; another namespace's is NAME.NAMESPACE (or an ExternalName Service pointing there) (kubectl get svc -n ${fromNs} -o wide)`);
     deps.timeline.record({ kind: 'condition.met', subject: `GET ${url} from ${fromNs}`, expectation: `answered from ${expectedNs}` });
-    return `GET ${url} from namespace ${fromNs} was answered by pod ${(JSON.parse(body) as { pod?: string }).pod ?? '?'} of namespace ${answeredBy}`;
+    return `GET ${url} from namespace ${show(fromNs)} was answered by pod ${String(answer.pod)} of namespace ${show(answeredBy)}`;
   } finally {
     await store.stop().catch(() => undefined);
     await deps.client.delete('Pod', name, fromNs, { gracePeriodSeconds: 0 }).catch(() => undefined);

@@ -139,7 +139,7 @@ export function createIsolation(deps: IsolationDeps): IsolationOps {
       deps.timeline.record({ kind: 'marker', label: `applied ${manifests.length} object(s) from ${dir} in namespace "${alias}"` });
       return manifests.length;
     },
-    expectAnsweredFrom: async (fromAlias, url, expectedAlias) => expectAnsweredFrom(deps, resolveNamespace(fromAlias), url, resolveNamespace(expectedAlias), PROBE_BATCH_BUDGET_MS),
+    expectAnsweredFrom: async (fromAlias, url, expectedAlias) => expectAnsweredFrom(deps, { alias: fromAlias, name: resolveNamespace(fromAlias) }, url, { alias: expectedAlias, name: resolveNamespace(expectedAlias) }, PROBE_BATCH_BUDGET_MS),
     async deletePod(name) {
       const { uid, outcome } = await deletePod(deps.client, deps.timeline, deps.namespace, name);
       deleted.set(name, uid);

@@ -1,11 +1,14 @@
 /**
  * Isolation end to end on the real cluster: a NetworkPolicy with a selector typo must FAIL (exit 1)
  * with a message that names the unexpectedly allowed path and the policies selecting the target, and
- * must report a refused connection and a DNS failure as such — never as "blocked".
+ * must report a refused connection and a DNS failure as such — never as "blocked". LimitRanges,
+ * same-name objects in two namespaces, per-namespace quotas and reconnecting a cut-off namespace
+ * PASS; a LimitRange whose max is too high and a name expected to cross namespaces FAIL.
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kube, ownedNamespaces, ROOT, runCli, runIdOf, startCli, waitUntil } from './helpers.ts';
 
@@ -14,6 +17,21 @@ async function cutOffNamespaces(): Promise<string[]> {
   const owned = await ownedNamespaces();
   const withPolicy = await Promise.all(owned.map(async (ns) => ((await kube().get('NetworkPolicy', 'kubeproof-cut-off', ns)) ? ns : undefined)));
   return withPolicy.filter((ns): ns is string => ns !== undefined);
+}
+
+/** Waits until nothing of run `runId` is left: its namespaces (alias namespaces too) and its journal. */
+async function nothingLeftBehind(runId: string | undefined): Promise<void> {
+  assert.ok(runId, 'the CLI printed no run id');
+  await waitUntil(`run ${runId}'s namespaces to be gone`, 120_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
+  assert.equal(existsSync(join(ROOT, '.kubeproof/journal', runId)), false, 'the run\'s journal is cleared');
+}
+
+/** The timeline events of every scenario of a run, from its cucumber messages file. */
+function timelineEvents(messagesFile: string): Array<{ kind: string; fault?: string; ok?: boolean; detail?: string }> {
+  return readFileSync(messagesFile, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
+    const attachment = (JSON.parse(line) as { attachment?: { fileName?: string; body: string } }).attachment;
+    return attachment?.fileName === 'timeline.json' ? (JSON.parse(attachment.body) as { events: Array<{ kind: string }> }).events : [];
+  });
 }
 
 describe('isolation on the real cluster', { concurrency: false }, () => {
@@ -49,5 +67,32 @@ describe('isolation on the real cluster', { concurrency: false }, () => {
     assert.match(janitor.stderr, new RegExp(`NetworkPolicy ${namespace}/kubeproof-cut-off deleted`));
     await waitUntil('the dead run\'s namespace to be gone', 120_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
     assert.equal(existsSync(join(ROOT, '.kubeproof/journal', runId!)), false, 'the dead run\'s journal is cleared');
+  });
+
+  it('LimitRange, same-name "web"s, per-namespace quota and reconnecting a cut-off namespace PASS; the After hook does not undo the reconnect twice', async () => {
+    const messages = join(mkdtempSync(join(tmpdir(), 'kp-iso-e2e-')), 'messages.ndjson');
+    const result = await runCli(['features/isolation/limits-and-names.feature', 'features/isolation/namespaces.feature:44', '--format', `message:${messages}`]);
+    const out = `${result.stdout}\n${result.stderr}`;
+    assert.equal(result.code, 0, out);
+    assert.match(result.stderr, /3 scenarios — 3 PASS, 0 FAIL, 0 INCONCLUSIVE, 0 ERROR/, out);
+    const events = timelineEvents(messages);
+    const reconnects = events.filter((e) => e.kind === 'fault.reverted' && e.fault === 'namespace-cutoff');
+    assert.equal(reconnects.length, 1, `one reconnect: ${JSON.stringify(reconnects)}`);
+    assert.match(reconnects[0]?.detail ?? '', /kubeproof-cut-off deleted/);
+    // The undo was marked done by the reconnect step, so the After hook replays nothing for it.
+    assert.deepEqual(events.filter((e) => e.kind === 'fault.reverted' && e.fault === 'networkpolicy.delete'), []);
+    await nothingLeftBehind(runIdOf(result.stderr));
+  });
+
+  it('a LimitRange whose max is too high, and a short name expected to reach another namespace, FAIL with what was observed', async () => {
+    const result = await runCli(['test/e2e/features/isolation-broken/limits-and-names.feature']);
+    const out = `${result.stdout}\n${result.stderr}`;
+    assert.equal(result.code, 1, out);
+    assert.match(result.stderr, /2 scenarios — 0 PASS, 2 FAIL, 0 INCONCLUSIVE, 0 ERROR/, out);
+    assert.match(result.stdout, /✘ FAIL {2}the LimitRange lets a container ask for 4 CPU/);
+    assert.match(result.stdout, /Received: the pod was ADMITTED on every try for 10s; LimitRange "container-limits" has max\.cpu = 4, which lets a container ask for 2/);
+    assert.match(result.stdout, /✘ FAIL {2}"web" from team-a is expected to reach team-b's web/);
+    assert.match(result.stdout, /Expected: answered by a pod of namespace "team-b" \(kp-[a-z0-9-]+-team-b\)\n\s*Received: answered by pod web-[a-z0-9-]+ of namespace "team-a" \(kp-[a-z0-9-]+-team-a\)/);
+    await nothingLeftBehind(runIdOf(result.stderr));
   });
 });
