@@ -10,7 +10,7 @@ import type { ClusterClient } from '../cluster/types.ts';
 import { AccessCheckError } from '../rbac/access-review.ts';
 import type { Timeline } from '../timeline/timeline.ts';
 import { PROBE_BATCH_LABEL, probeImage } from './probe-pod.ts';
-import { awaitExits } from './reachability.ts';
+import { awaitExits, ProbeError } from './reachability.ts';
 
 /** Seconds the caller keeps retrying: the called Deployment may still be starting when the step runs. */
 export const ANSWER_WINDOW_S = 40;
@@ -63,7 +63,9 @@ export async function expectAnsweredFrom(deps: { client: ClusterClient; timeline
       },
     });
     deps.timeline.record({ kind: 'marker', label: `GET ${url} from namespace ${fromNs} (pod ${name})` });
-    const exits = await awaitExits(new Map([[fromNs, store]]), [{ ns: fromNs, name }], deadlineMs);
+    const { exits, lost } = await awaitExits(new Map([[fromNs, store]]), [{ ns: fromNs, name }], deadlineMs);
+    const loss = lost.get(name);
+    if (loss) throw new ProbeError(`${loss.reason}, so GET ${url} was not tested; check that the nodes are Ready (is a node fault running at the same time?)`);
     const exit = exits.get(name) ?? -1;
     const log = (await deps.client.podLog(fromNs, name, { tailLines: 60 }).catch((err: Error) => `(log unavailable: ${err.message})`)).trim();
     if (exit !== 0) {

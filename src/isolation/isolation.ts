@@ -21,7 +21,7 @@ import { deletePod, podReplacedAndReady } from './pod-replaced.ts';
 import { expectAdmitted, expectLimitRangeDefaults, expectRejectedByLimitRange, expectRejectedByQuota } from './quota.ts';
 import { expectAnsweredFrom } from './answered-from.ts';
 import { expectAccessReview, expectRealRequest, parseAction } from '../rbac/access-review.ts';
-import { expectAccess, formatResults } from './reachability.ts';
+import { expectAccess, formatResults, RETRY_MIN_MS } from './reachability.ts';
 import type { ProbeEnv } from './reachability.ts';
 
 /** What the isolation operations need from the scenario. */
@@ -160,5 +160,5 @@ export function createIsolation(deps: IsolationDeps): IsolationOps {
   };
 }
 
-/** Cucumber timeout of the matrix step: the batch budget plus time to list policies for the message. */
-export const ISOLATION_STEP_CAP_MS = PROBE_BATCH_BUDGET_MS + 30_000;
+/** Cucumber timeout of the matrix step: the batch budget, one retry of a lost probe, and time to list policies for the message. */
+export const ISOLATION_STEP_CAP_MS = PROBE_BATCH_BUDGET_MS + RETRY_MIN_MS + 30_000;

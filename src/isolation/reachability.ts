@@ -33,6 +33,8 @@ export interface PathResult {
   /** The probe's own log (one line per attempt), for the report. */
   log: string;
   probe: string;
+  /** Set when the first probe pod was lost (evicted, its node NotReady) and a fresh one ran instead. */
+  retried?: string;
 }
 
 /** The probes could not run (image missing, pod never finished): a tooling problem, not a FAIL. */
@@ -66,21 +68,57 @@ function stuckReason(pod: KubeObject | undefined): string | undefined {
   return waiting && STUCK_REASONS.includes(waiting.reason) ? `${waiting.reason}: ${waiting.message ?? ''}`.trim() : undefined;
 }
 
-/** Waits (watch-driven) until every probe pod of `names` in `store` terminated; rejects at the deadline. */
-export function awaitExits(stores: ReadonlyMap<string, ObjectStore>, probes: ReadonlyArray<{ ns: string; name: string }>, deadlineMs: number): Promise<Map<string, number>> {
+/** A probe pod that disappeared before producing a result, and why (its node, to avoid on a retry). */
+export interface LostProbe {
+  reason: string;
+  node?: string;
+}
+
+/** What became of a batch: exit codes of finished probes, and the probes lost to their node. */
+export interface BatchOutcome {
+  exits: Map<string, number>;
+  lost: Map<string, LostProbe>;
+}
+
+function nodeReady(node: KubeObject | undefined): boolean {
+  const ready = (node?.status?.conditions as Array<{ type: string; status: string }> | undefined)?.find((c) => c.type === 'Ready');
+  return ready?.status === 'True';
+}
+
+/** Why an unfinished probe will never report (evicted, or its node stopped answering), or undefined while it still may. */
+function lostReason(p: { ns: string; name: string }, pod: KubeObject | undefined, nodes: ObjectStore | undefined): LostProbe | undefined {
+  const node = pod?.spec?.nodeName as string | undefined;
+  if (pod?.status?.reason === 'Evicted' || (pod?.status?.phase === 'Failed' && terminated(pod) === undefined)) {
+    return { reason: `probe pod ${p.ns}/${p.name} was evicted on ${node ?? 'no node'} (${pod?.status?.reason ?? 'Failed'}${pod?.status?.message ? `: ${pod.status.message}` : ''})`, node };
+  }
+  const n = node && nodes ? nodes.get(node) : undefined;
+  if (terminated(pod) === undefined && n && !nodeReady(n)) return { reason: `probe pod ${p.ns}/${p.name} was stranded: its node ${node} went NotReady before it finished`, node };
+  return undefined;
+}
+
+/**
+ * Waits (watch-driven) until every probe pod of `probes` either terminated or was lost (deleted or
+ * evicted before finishing, or its node went NotReady); rejects at the deadline or when a probe cannot start.
+ */
+export function awaitExits(stores: ReadonlyMap<string, ObjectStore>, probes: ReadonlyArray<{ ns: string; name: string }>, deadlineMs: number, nodes?: ObjectStore): Promise<BatchOutcome> {
   return new Promise((resolve, reject) => {
     const unsubscribers: Array<() => void> = [];
+    const deleted = new Map<string, LostProbe>();
     const finish = (fn: () => void): void => { clearTimeout(timer); unsubscribers.forEach((u) => u()); fn(); };
     const check = (): void => {
       const exits = new Map<string, number>();
+      const lost = new Map<string, LostProbe>(deleted);
       for (const p of probes) {
+        if (lost.has(p.name)) continue;
         const pod = stores.get(p.ns)?.get(p.name);
         const stuck = stuckReason(pod);
         if (stuck) { finish(() => reject(new ProbeError(`probe pod ${p.ns}/${p.name} cannot start (${stuck}); the probe image must be on every node (npm run cluster:up loads it)`))); return; }
         const code = terminated(pod);
-        if (code !== undefined) exits.set(p.name, code);
+        if (code !== undefined && pod?.status?.reason !== 'Evicted') { exits.set(p.name, code); continue; }
+        const gone = lostReason(p, pod, nodes);
+        if (gone) lost.set(p.name, gone);
       }
-      if (exits.size === probes.length) finish(() => resolve(exits));
+      if (exits.size + lost.size === probes.length) finish(() => resolve({ exits, lost }));
     };
     const timer = setTimeout(() => {
       const pending = probes.filter((p) => terminated(stores.get(p.ns)?.get(p.name)) === undefined).map((p) => {
@@ -95,44 +133,90 @@ export function awaitExits(stores: ReadonlyMap<string, ObjectStore>, probes: Rea
       unsubscribers.push(s.onChange((type, obj) => {
         const name = obj.metadata?.name ?? '';
         if (type === 'delete' && names.has(name) && terminated(obj) === undefined) {
-          // Nobody but us deletes probes: the node lifecycle controller evicts pods of a node that stopped answering.
-          finish(() => reject(new ProbeError(`probe pod ${obj.metadata?.namespace}/${name} was deleted before it finished (it ran on ${obj.spec?.nodeName ?? 'no node'}; a node that stops answering gets its pods evicted — is a node fault running at the same time?)`)));
-          return;
+          // Nobody but us deletes probes while they run: the node lifecycle controller evicts pods of a node that stopped answering.
+          deleted.set(name, { reason: `probe pod ${obj.metadata?.namespace}/${name} was deleted before it finished (it ran on ${obj.spec?.nodeName ?? 'no node'}; a node that stops answering gets its pods evicted)`, node: obj.spec?.nodeName });
         }
         check();
       }));
     }
+    if (nodes) unsubscribers.push(nodes.onChange(() => check()));
     check();
   });
 }
 
-/** Runs one probe pod per path, in parallel, and returns each path's verdict. Probe pods are deleted afterwards. */
+/** The least time a retried probe gets, even late in the batch's budget (a probe needs ~2 s to start, 8 s to time out). */
+export const RETRY_MIN_MS = 20_000;
+
+/** A planned probe pod: where it runs, what it calls, and (after a retry) why the first one was lost. */
+interface PlannedProbe {
+  path: AccessPath;
+  ns: string;
+  name: string;
+  host: string;
+  retried?: string;
+}
+
+function createProbe(env: ProbeEnv, p: PlannedProbe, batch: string, avoidNode?: string): Promise<KubeObject> {
+  const pod = probePod(p.name, batch, p.path.from.labels, p.host, p.path.port);
+  if (avoidNode) {
+    // The node that lost the first probe may not be tainted yet: keep the retry off it.
+    pod.spec = { ...pod.spec, affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: [avoidNode] }] }] } } } };
+  }
+  return env.client.create({ ...pod, metadata: { ...pod.metadata, namespace: p.ns } });
+}
+
+/**
+ * Runs one probe pod per path, in parallel, and returns each path's verdict. A probe lost before it
+ * reported (evicted, deleted, its node NotReady — e.g. a node fault running at the same time) is
+ * retried once with a fresh pod kept off that node, and the result says so. Probe pods are deleted afterwards.
+ */
 export async function probePaths(env: ProbeEnv, paths: readonly AccessPath[], deadlineMs: number): Promise<PathResult[]> {
   const batch = randomBytes(3).toString('hex');
-  const planned = await Promise.all(paths.map(async (path) => ({
+  const started = Date.now();
+  const planned: PlannedProbe[] = await Promise.all(paths.map(async (path) => ({
     path,
     ns: env.resolveNamespace(path.from.namespaceAlias),
     name: `probe-${batch}-${path.row}`,
     host: await resolveHost(env, path),
   })));
+  const created: Array<{ ns: string; name: string }> = [];
   const stores = new Map<string, ObjectStore>();
   for (const p of planned) if (!stores.has(p.ns)) stores.set(p.ns, env.client.watch('Pod', p.ns, `${PROBE_BATCH_LABEL}=${batch}`));
+  const nodes = env.client.watch('Node');
   try {
-    await Promise.all([...stores.values()].map((s) => s.ready));
+    await Promise.all([...stores.values(), nodes].map((s) => s.ready));
     env.timeline.record({ kind: 'marker', label: `probing ${paths.length} network path(s) (batch ${batch})` });
-    await Promise.all(planned.map((p) => {
-      const pod = probePod(p.name, batch, p.path.from.labels, p.host, p.path.port);
-      return env.client.create({ ...pod, metadata: { ...pod.metadata, namespace: p.ns } });
-    }));
-    const exits = await awaitExits(stores, planned, deadlineMs);
+    created.push(...planned);
+    await Promise.all(planned.map((p) => createProbe(env, p, batch)));
+    const first = await awaitExits(stores, planned, deadlineMs, nodes);
+    const exits = new Map(first.exits);
+    if (first.lost.size > 0) {
+      const retries: PlannedProbe[] = [];
+      for (const [name, loss] of first.lost) {
+        const i = planned.findIndex((p) => p.name === name);
+        const old = planned[i]!;
+        const fresh: PlannedProbe = { ...old, name: `${old.name}-r`, retried: `${loss.reason}; retried as ${old.ns}/${old.name}-r` };
+        planned[i] = fresh;
+        retries.push(fresh);
+        env.timeline.record({ kind: 'marker', label: fresh.retried! });
+        created.push(fresh);
+        await createProbe(env, fresh, batch, loss.node);
+      }
+      const second = await awaitExits(stores, retries, Math.max(deadlineMs - (Date.now() - started), RETRY_MIN_MS), nodes);
+      if (second.lost.size > 0) {
+        const why = [...second.lost.entries()].map(([name, loss]) => `${planned.find((p) => p.name === name)?.retried}, and the retry was lost too: ${loss.reason}`);
+        throw new ProbeError(`probe pods were lost twice, so these paths were not tested: ${why.join('; ')}; check that the nodes are Ready (is a node fault running at the same time?)`);
+      }
+      for (const [name, code] of second.exits) exits.set(name, code);
+    }
     return await Promise.all(planned.map(async (p) => {
       const exitCode = exits.get(p.name) ?? -1;
       const log = await env.client.podLog(p.ns, p.name, { tailLines: 20 }).catch((err: Error) => `(log unavailable: ${err.message})`);
-      return { path: p.path, exitCode, verdict: interpretProbeExit(exitCode), log: log.trim(), probe: `${p.ns}/${p.name}` };
+      return { path: p.path, exitCode, verdict: interpretProbeExit(exitCode), log: log.trim(), probe: `${p.ns}/${p.name}`, ...(p.retried ? { retried: p.retried } : {}) };
     }));
   } finally {
-    await Promise.allSettled([...stores.values()].map((s) => s.stop()));
-    await Promise.allSettled(planned.map((p) => env.client.delete('Pod', p.name, p.ns, { gracePeriodSeconds: 0 })));
+    await Promise.allSettled([...stores.values(), nodes].map((s) => s.stop()));
+    await Promise.allSettled(created.map((p) => env.client.delete('Pod', p.name, p.ns, { gracePeriodSeconds: 0 })));
   }
 }
 
@@ -141,7 +225,7 @@ export function formatResults(results: readonly PathResult[]): string {
   return results.map((r) => {
     const attempts = r.log.split('\n').filter((l) => l.startsWith('attempt ')).length;
     const mark = matchesExpectation(r.verdict.state, r.path.expect) ? '✔' : '✘';
-    return `${mark} ${describePath(r.path)} ${r.verdict.state} (expected ${r.path.expect}; exit ${r.exitCode} after ${attempts} attempt${attempts === 1 ? '' : 's'})`;
+    return `${mark} ${describePath(r.path)} ${r.verdict.state} (expected ${r.path.expect}; exit ${r.exitCode} after ${attempts} attempt${attempts === 1 ? '' : 's'})${r.retried ? `; ${r.retried}` : ''}`;
   }).join('\n');
 }
 
@@ -180,7 +264,7 @@ export async function expectAccess(env: ProbeEnv, rows: ReadonlyArray<Record<str
   }
   const lines = await Promise.all(wrong.map(async (r) => {
     const context = await policyContext(env, r).catch((err: Error) => `(policies could not be listed: ${err.message})`);
-    return `${describePath(r.path)} was ${label(r)}, expected ${r.path.expect} (exit ${r.exitCode}: ${r.verdict.meaning}); ${context}`;
+    return `${describePath(r.path)} was ${label(r)}, expected ${r.path.expect} (exit ${r.exitCode}: ${r.verdict.meaning}); ${context}${r.retried ? `; ${r.retried}` : ''}`;
   }));
   env.timeline.record({ kind: 'condition.failed', subject: `network access in ${env.namespace}`, expectation: `${paths.length} path(s) as expected` });
   const ok = results.length - wrong.length;
