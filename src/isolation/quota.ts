@@ -114,7 +114,7 @@ const LIMITRANGE_SETTLE_MS = 10_000;
  * LimitRange `limitRange`. The API server's message does not name the LimitRange; it states the max
  * ("maximum cpu usage per Container is 500m, but limit is 2"), which must be this LimitRange's max.
  */
-export async function expectRejectedByLimitRange(client: ClusterClient, namespace: string, amount: string, resource: string, limitRange: string): Promise<string> {
+export async function expectRejectedByLimitRange(client: ClusterClient, namespace: string, amount: string, resource: string, limitRange: string, settleMs = LIMITRANGE_SETTLE_MS): Promise<string> {
   if (!RESOURCE_NAMES.includes(resource)) throw new AccessCheckError(`"${resource}" is not a container resource kubeproof checks; write cpu or memory (example: a container asking for "2" cpu)`);
   const limits = await containerLimits(client, namespace, limitRange);
   const max = limits.max?.[resource];
@@ -123,12 +123,12 @@ export async function expectRejectedByLimitRange(client: ClusterClient, namespac
   const resources: Resources = { requests: { [resource]: amount }, limits: { [resource]: amount } };
   const since = Date.now();
   let result = await tryPodWith(client, namespace, resources);
-  while ('admitted' in result && Date.now() - since < LIMITRANGE_SETTLE_MS) {
+  while ('admitted' in result && Date.now() - since < settleMs) {
     await new Promise((r) => setTimeout(r, 500));
     result = await tryPodWith(client, namespace, resources);
   }
   if ('admitted' in result) {
-    throw new AccessCheckError(`${subject}\n\nExpected: the pod is rejected: ${amount} ${resource} is above the LimitRange's max\nReceived: the pod was ADMITTED on every try for ${LIMITRANGE_SETTLE_MS / 1000}s; LimitRange "${limitRange}" has max.${resource} = ${max}, which lets a container ask for ${amount}\nHint:     lower max.${resource} below ${amount} in the LimitRange (kubectl describe limitrange ${limitRange} -n ${namespace})`);
+    throw new AccessCheckError(`${subject}\n\nExpected: the pod is rejected: ${amount} ${resource} is above the LimitRange's max\nReceived: the pod was ADMITTED on every try for ${settleMs / 1000}s; LimitRange "${limitRange}" has max.${resource} = ${max}, which lets a container ask for ${amount}\nHint:     lower max.${resource} below ${amount} in the LimitRange (kubectl describe limitrange ${limitRange} -n ${namespace})`);
   }
   const expected = `maximum ${resource} usage per Container is ${max}`;
   if (!result.rejected.includes(expected)) throw new AccessCheckError(`${subject}\n\nExpected: a rejection stating "${expected}" (the max of LimitRange "${limitRange}")\nReceived: ${result.rejected}`);
@@ -136,7 +136,7 @@ export async function expectRejectedByLimitRange(client: ClusterClient, namespac
 }
 
 /** Expects a pod whose container sets no resources to be admitted with LimitRange `limitRange`'s default limits and requests. */
-export async function expectLimitRangeDefaults(client: ClusterClient, namespace: string, limitRange: string): Promise<string> {
+export async function expectLimitRangeDefaults(client: ClusterClient, namespace: string, limitRange: string, settleMs = LIMITRANGE_SETTLE_MS): Promise<string> {
   const limits = await containerLimits(client, namespace, limitRange);
   const subject = `expect(v1/LimitRange ${namespace}/${limitRange}).toApplyDefaults(container without resources) failed`;
   const wanted = { limits: limits.default ?? {}, requests: limits.defaultRequest ?? {} };
@@ -151,7 +151,7 @@ export async function expectLimitRangeDefaults(client: ClusterClient, namespace:
     const result = await tryPodWith(client, namespace, undefined);
     if ('rejected' in result) throw new AccessCheckError(`${subject}\n\nExpected: a pod without resources is admitted with the defaults\nReceived: it was REJECTED — ${result.rejected}`);
     got = result.admitted.spec?.containers?.[0]?.resources as Resources | undefined;
-    if (differences(got).length === 0 || Date.now() - since >= LIMITRANGE_SETTLE_MS) break;
+    if (differences(got).length === 0 || Date.now() - since >= settleMs) break;
     await new Promise((r) => setTimeout(r, 500));
   }
   const wrong = differences(got);
