@@ -32,6 +32,8 @@ import type { TrafficOps } from './load/traffic.ts';
 import { createNodeDeath } from './self-healing/node-death.ts';
 import type { NodeDeathOps } from './self-healing/node-death.ts';
 import { createContainerCrash } from './self-healing/container-crash.ts';
+import { createProbes } from './self-healing/probes.ts';
+import type { ProbeOps } from './self-healing/probes.ts';
 import type { ContainerCrashOps } from './self-healing/container-crash.ts';
 import { createNodeDrain } from './faults/node-drain.ts';
 import type { NodeDrainOps } from './faults/node-drain.ts';
@@ -115,6 +117,8 @@ export interface ScenarioContext {
   /** Checks, now, that no live pod of the deployment is on the node cordoned by this scenario. */
   expectNoPodOnCordonedNode(name: string): Promise<WaitResult>;
   /** Last measured time to recover (fault → recovery condition met), if any. */
+  /** A pod's app stops being ready / becomes unhealthy, and what the probes must do (src/self-healing/probes.ts). */
+  probes: ProbeOps;
   lastTimeToRecoverMs(): number | undefined;
   /** Steady traffic through a NodePort, judged by phase (src/load/traffic.ts). */
   traffic: TrafficOps;
@@ -236,6 +240,7 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
     }),
     nodeDeath: createNodeDeath(faultCtx, engine),
     containerCrash: createContainerCrash(faultCtx, engine),
+    probes: createProbes(faultCtx, engine),
     drain: createNodeDrain(faultCtx, engine),
     isolation: createIsolation({ client, namespace, runId: params.runId, scenarioName: identity.name, journal, timeline, view, engine, cwd: params.cwd }),
     lastTimeToRecoverMs: () => recoverMs,

@@ -182,7 +182,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (targetsOwnCluster(args.own.context, currentContextName())) {
     try {
       await ensureOwnCluster(cwd, say);
-      for (const fixture of fixturesUsed(dry.scenarios.flatMap((s) => s.steps))) await ensureFixtureImages(fixture, cwd, say);
+      for (const fixture of fixturesUsed(dry.scenarios.flatMap((s) => s.steps), cwd)) await ensureFixtureImages(fixture, cwd, say);
     } catch (err) {
       throw new UsageError(`could not prepare the kind cluster "kubeproof": ${(err as Error).message} (output above; retry with: npm run cluster:up)`);
     }

@@ -5,7 +5,7 @@ import { describeFaultStep, FAULT_CATALOG } from './catalog.ts';
 
 describe('FAULT_CATALOG', () => {
   it('has one entry per fault step definition (dry-run listing stays in sync with steps/)', () => {
-    const source = ['fault.steps.ts', 'isolation.steps.ts', 'drain.steps.ts'].map((f) => readFileSync(new URL(`../../steps/${f}`, import.meta.url), 'utf8')).join('\n');
+    const source = ['fault.steps.ts', 'isolation.steps.ts', 'drain.steps.ts', 'probes.steps.ts'].map((f) => readFileSync(new URL(`../../steps/${f}`, import.meta.url), 'utf8')).join('\n');
     const expressions = [...source.matchAll(/When\('([^']+)'/g)].map((m) => m[1] ?? '');
     assert.equal(expressions.length, FAULT_CATALOG.length);
     const examples: Record<string, string> = {
@@ -21,6 +21,8 @@ describe('FAULT_CATALOG', () => {
       'the node running the most {string} pods dies': 'the node running the most "api" pods dies',
       'the node running the most {string} pods and no {string} pod dies': 'the node running the most "api" pods and no "postgres" pod dies',
       'the kubelet of the node running the most {string} pods stops': 'the kubelet of the node running the most "api" pods stops',
+      'one pod of deployment {string} stops being ready': 'one pod of deployment "web" stops being ready',
+      'one pod of deployment {string} becomes unhealthy': 'one pod of deployment "web" becomes unhealthy',
       'a container of deployment {string} crashes': 'a container of deployment "api" crashes',
       'I drain the node running the most {string} pods': 'I drain the node running the most "api" pods',
       'I drain the node running the most {string} pods while deployment {string} keeps at least {int} ready replica(s)': 'I drain the node running the most "api" pods while deployment "api" keeps at least 2 ready replicas',

@@ -4,6 +4,7 @@
  */
 import { startKubelet, systemctlKubelet } from '../cluster/kind-kubelet.ts';
 import { dockerNodeContainers, unpauseNode } from '../cluster/kind-nodes.ts';
+import { nodeCurlPost } from '../cluster/kind-node-http.ts';
 import type { ClusterClient } from '../cluster/types.ts';
 import type { UndoRecord } from './journal.ts';
 
@@ -37,6 +38,14 @@ export const UNDO_KINDS: Readonly<Record<string, UndoFn>> = {
     if (!(await client.get('Deployment', name, namespace))) return `deployment ${namespace}/${name} is gone`;
     await client.patchMerge('Deployment', name, namespace, { spec: { replicas: Number(p.replicas) } });
     return `deployment ${namespace}/${name} scaled back to ${Number(p.replicas)}`;
+  },
+  // A probe switched off in one pod's app (app-switch fault): switch it back on, if the pod still exists.
+  'app.switch-on': async (client, p) => {
+    const pod = str(p, 'pod');
+    if (!(await client.get('Pod', pod, str(p, 'namespace')))) return `pod ${pod} is gone`;
+    const status = await nodeCurlPost(str(p, 'node'), str(p, 'url'));
+    if (status < 200 || status >= 300) throw new Error(`pod ${pod} answered HTTP ${status || 'nothing'} to ${str(p, 'url')}`);
+    return `switched back on in pod ${pod}`;
   },
   'networkpolicy.delete': async (client, p) => {
     const r = await client.delete('NetworkPolicy', str(p, 'name'), str(p, 'namespace'));

@@ -3,7 +3,7 @@
  * running, bring it up (testbed/cluster.sh) and load the images of the fixtures the scenarios deploy.
  * Any other cluster is the user's business: we never create or change it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../util/exec.ts';
 
@@ -19,13 +19,27 @@ export function targetsOwnCluster(explicitContext: string | undefined, currentCo
 }
 
 /** Fixture names deployed by `the fixture "X" is deployed` steps. */
-export function fixturesUsed(stepTexts: readonly string[]): string[] {
+export function fixturesUsed(stepTexts: readonly string[], cwd = process.cwd()): string[] {
   const names = new Set<string>();
   for (const text of stepTexts) {
     const name = /^the fixture "([^"]+)" is deployed$/.exec(text)?.[1];
     if (name) names.add(name);
+    // Plain manifests may run the fixture's images too (kubeproof/demo-app …): they need them loaded.
+    const dir = /^the manifests in "([^"]+)" are applied/.exec(text)?.[1];
+    if (dir && usesFixtureImages(join(cwd, dir))) names.add('demo-shop');
   }
   return [...names].sort();
+}
+
+/** True when a manifest folder names an image built by fixtures/demo-shop (kubeproof/demo-app, kubeproof/postgres). */
+function usesFixtureImages(dir: string): boolean {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+  } catch {
+    return false; // a missing folder is reported by the apply step itself, with its line
+  }
+  return files.some((f) => /image:\s*["']?kubeproof\/(demo-app|postgres):/.test(readFileSync(join(dir, f), 'utf8')));
 }
 
 async function runningNodes(): Promise<string[]> {

@@ -1,0 +1,79 @@
+/**
+ * app-switch: one pod of a Deployment stops being ready, or becomes unhealthy, because its app says so.
+ * The runner POSTs `<probe path>?set=false` to that one pod (from inside its node), the switch the
+ * demo app offers for exactly this (POST /ready?set=false, POST /health?set=false). Whether Kubernetes
+ * then reacts — readiness probe takes the pod out of the Service, liveness probe restarts it — is what
+ * the scenario tests; a Deployment without that probe is the broken variant. Journalled undo:
+ * `?set=true` to the same pod (a restarted container starts healthy anyway).
+ */
+import { isPodReady, selectsPod } from '../cluster/describe.ts';
+import type { NodePost } from '../cluster/kind-node-http.ts';
+import type { KubeObject } from '../cluster/types.ts';
+import { FaultError } from './fault.ts';
+import type { FaultContext, FaultOutcome } from './fault.ts';
+
+/** Which probe the switch-off is meant for. */
+export type ProbeKind = 'readiness' | 'liveness';
+
+/** The pod the switch was thrown in, and what its checks need. */
+export interface SwitchedPod {
+  pod: string;
+  container: string;
+  node: string;
+  podIP: string;
+  probe: ProbeKind;
+  /** False when the container declares no such probe (the scenario is then expected to FAIL). */
+  hasProbe: boolean;
+  restartsBefore: number;
+}
+
+const DEFAULT_PATH: Record<ProbeKind, string> = { readiness: '/ready', liveness: '/health' };
+
+interface ContainerSpec {
+  name: string;
+  ports?: Array<{ name?: string; containerPort: number }>;
+  readinessProbe?: { httpGet?: { path?: string; port?: number | string } };
+  livenessProbe?: { httpGet?: { path?: string; port?: number | string } };
+}
+
+/** The URL that switches `probe` of `container` (its httpGet path/port, else the demo app's defaults). */
+export function switchUrl(podIP: string, container: ContainerSpec, probe: ProbeKind, on: boolean): string {
+  const httpGet = (probe === 'readiness' ? container.readinessProbe : container.livenessProbe)?.httpGet;
+  const named = typeof httpGet?.port === 'string' ? container.ports?.find((p) => p.name === httpGet.port)?.containerPort : httpGet?.port;
+  const port = named ?? container.ports?.[0]?.containerPort;
+  if (!port) throw new FaultError(`container ${container.name} declares no port and no httpGet ${probe} probe: kubeproof cannot tell where its app listens`);
+  return `http://${podIP}:${port}${httpGet?.path ?? DEFAULT_PATH[probe]}?set=${on}`;
+}
+
+/** Throws the switch in one seeded-chosen Running, Ready pod of deployment `name`. */
+export async function switchProbeOff(ctx: FaultContext, name: string, probe: ProbeKind, post: NodePost): Promise<FaultOutcome & { switched: SwitchedPod }> {
+  await ctx.view.ready();
+  const deployment = ctx.view.deployments.get(name);
+  if (!deployment) throw new FaultError(`no deployment "${name}" in namespace ${ctx.view.namespace}`);
+  const candidates = ctx.view.pods.list()
+    .filter((p) => selectsPod(deployment.spec?.selector?.matchLabels, p) && !p.metadata?.deletionTimestamp && p.status?.phase === 'Running' && isPodReady(p) && p.status?.podIP)
+    .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+  const [victim] = ctx.rng.pick(candidates, 1) as KubeObject[];
+  if (!victim) throw new FaultError(`deployment "${name}" has no Running and Ready pod to switch off (need it ready first)`);
+  const container = (victim.spec?.containers ?? [])[0] as ContainerSpec;
+  const status = ((victim.status?.containerStatuses ?? []) as Array<{ name: string; restartCount?: number }>).find((s) => s.name === container.name);
+  const switched: SwitchedPod = {
+    pod: victim.metadata?.name ?? '',
+    container: container.name,
+    node: String(victim.spec?.nodeName ?? ''),
+    podIP: String(victim.status?.podIP),
+    probe,
+    hasProbe: Boolean(probe === 'readiness' ? container.readinessProbe : container.livenessProbe),
+    restartsBefore: Number(status?.restartCount ?? 0),
+  };
+  const off = switchUrl(switched.podIP, container, probe, false);
+  const on = switchUrl(switched.podIP, container, probe, true);
+  ctx.journal.record('app.switch-on', { namespace: ctx.view.namespace, pod: switched.pod, node: switched.node, url: on }, `switch ${probe} back on in pod ${switched.pod}`);
+  const what = probe === 'readiness' ? 'stops being ready' : 'becomes unhealthy';
+  ctx.timeline.record({ kind: 'fault.injected', fault: `${probe}-off`, target: `pod/${switched.pod}`, detail: `POST ${new URL(off).pathname}?set=false from ${switched.node}${switched.hasProbe ? '' : ` (the container has no ${probe}Probe)`}` });
+  const status200 = await post(switched.node, off);
+  if (status200 < 200 || status200 >= 300) {
+    throw new FaultError(`pod ${switched.pod} did not accept ${off} (HTTP ${status200 || 'no answer'}): its app needs the switch the demo app offers (POST <probe path>?set=false)`);
+  }
+  return { fault: `${probe}-off`, target: `pod/${switched.pod}`, detail: `${switched.pod} on ${switched.node} ${what} (restartCount ${switched.restartsBefore})`, switched };
+}
