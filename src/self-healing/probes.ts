@@ -20,6 +20,9 @@ import { timeToRecover } from '../timeline/timeline.ts';
 
 type Within = { ms: number; text: string };
 
+/** How long requests may still reach a pod that left the EndpointSlices (kube-proxy's sync delay). */
+export const PROPAGATION_MS = 10_000;
+
 /** Probe steps' entry points. */
 export interface ProbeOps {
   switchOff(deployment: string, probe: ProbeKind): Promise<FaultOutcome>;
@@ -108,22 +111,34 @@ export function createProbes(fault: FaultContext, engine: EngineContext, post: N
       const ip = svc?.spec?.clusterIP as string | undefined;
       const port = (svc?.spec?.ports as Array<{ port: number }> | undefined)?.[0]?.port;
       if (!ip || ip === 'None' || !port) throw new Error(`service "${service}" in namespace ${ns} has no ClusterIP and port to send requests to`);
-      const answers = await getMany(await controlPlaneNode(fault), `http://${ip}:${port}/`, count);
-      const failed = answers.filter((a) => a.status < 200 || a.status >= 300);
-      const fromSwitched = answers.filter((a) => a.body.includes(`"${s.pod}"`));
-      const tally = `${answers.length - failed.length}/${count} answered 2xx, ${fromSwitched.length} by ${s.pod}`;
-      if (answers.length !== count || failed.length || fromSwitched.length) {
-        throw new ConditionError({
-          subject: objectRef('Service', service, ns), matcher: `toAnswerFromOthers(${count})`,
-          expected: `${count} of ${count} requests to ${ip}:${port} answered 2xx, none by the unready pod ${s.pod}`,
-          received: `${tally}${failed.length ? `; failures: ${failed.slice(0, 3).map((a) => `HTTP ${a.status || 'no answer'}`).join(', ')}` : ''}`,
-          lastChangeT: fault.timeline.offsetNow(),
-          verdictLine: fromSwitched.length ? 'Hint:     the unready pod still gets traffic: is it still listed in the EndpointSlices?' : 'Hint:     the other pods did not all answer: kubectl get endpointslices -n ' + ns,
-          attempts: answers.length, lastObservationT: fault.timeline.offsetNow(), timeline: [], timelineTitle: 'Timeline',
-        });
+      const node = await controlPlaneNode(fault);
+      const started = fault.timeline.offsetNow();
+      // kube-proxy applies an EndpointSlice change a moment after it is published: requests that still
+      // reach the unready pod are tolerated for PROPAGATION_MS (and reported); a non-2xx answer never is.
+      let reachedUnready = 0;
+      for (let batch = 1; ; batch++) {
+        const answers = await getMany(node, `http://${ip}:${port}/`, count);
+        const failed = answers.filter((a) => a.status < 200 || a.status >= 300);
+        const fromSwitched = answers.filter((a) => a.body.includes(`"${s.pod}"`)).length;
+        reachedUnready += fromSwitched;
+        const elapsed = fault.timeline.offsetNow() - started;
+        const tally = `${answers.length - failed.length}/${count} answered 2xx, ${fromSwitched} by ${s.pod}`;
+        if (answers.length === count && !failed.length && !fromSwitched) {
+          const late = reachedUnready ? `; ${reachedUnready} earlier request(s) still reached ${s.pod} during the first ${(elapsed / 1000).toFixed(1)}s (kube-proxy catching up)` : '';
+          fault.timeline.record({ kind: 'condition.met', subject: objectRef('Service', service, ns), expectation: `answers from the other pods: ${tally}${late}` });
+          return `${tally}${late}`;
+        }
+        if (answers.length !== count || failed.length || elapsed > PROPAGATION_MS) {
+          throw new ConditionError({
+            subject: objectRef('Service', service, ns), matcher: `toAnswerFromOthers(${count})`,
+            expected: `${count} of ${count} requests to ${ip}:${port} answered 2xx, none by the unready pod ${s.pod} (within ${PROPAGATION_MS / 1000}s for kube-proxy to catch up)`,
+            received: `${tally}${failed.length ? `; failures: ${failed.slice(0, 3).map((a) => `HTTP ${a.status || 'no answer'}`).join(', ')}` : ''} (batch ${batch}, ${(elapsed / 1000).toFixed(1)}s after the first)`,
+            lastChangeT: fault.timeline.offsetNow(),
+            verdictLine: failed.length ? `Hint:     the other pods did not all answer: kubectl get endpointslices -n ${ns}` : 'Hint:     the unready pod still gets traffic: is it still listed in the EndpointSlices?',
+            attempts: batch, lastObservationT: fault.timeline.offsetNow(), timeline: [], timelineTitle: 'Timeline',
+          });
+        }
       }
-      fault.timeline.record({ kind: 'condition.met', subject: objectRef('Service', service, ns), expectation: `answers from the other pods: ${tally}` });
-      return tally;
     },
   };
 }

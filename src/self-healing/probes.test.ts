@@ -1,0 +1,59 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFakeCluster } from '../cluster/fake-client.ts';
+import type { NodeGetMany } from '../cluster/kind-node-http.ts';
+import { createNamespaceView } from '../cluster/view.ts';
+import { openScope } from '../journal/journal.ts';
+import { createTimeline } from '../timeline/timeline.ts';
+import { systemClock } from '../util/clock.ts';
+import { createRng } from '../util/rng.ts';
+import { createProbes } from './probes.ts';
+
+const NS = 'kp-t';
+
+/** One Ready pod "web-a" behind Service "web"; `batches` are what successive request bursts get back. */
+async function switchedOff(batches: Array<Array<[number, string]>>) {
+  const cluster = createFakeCluster({ context: 'kind-kubeproof' });
+  cluster.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'cp', labels: { 'node-role.kubernetes.io/control-plane': '' } } });
+  cluster.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS }, spec: { clusterIP: '10.96.0.9', ports: [{ port: 80 }] } });
+  cluster.put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: NS }, spec: { selector: { matchLabels: { app: 'web' } } } });
+  cluster.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-a', namespace: NS, labels: { app: 'web' } },
+    spec: { nodeName: 'w1', containers: [{ name: 'web', ports: [{ containerPort: 4000 }], readinessProbe: { httpGet: { path: '/ready', port: 4000 } } }] },
+    status: { phase: 'Running', podIP: '10.244.1.2', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'web', restartCount: 0 }] } });
+  const fault = { client: cluster, view: createNamespaceView(cluster, NS), timeline: createTimeline(systemClock), journal: openScope(mkdtempSync(join(tmpdir(), 'kp-probes-')), 's'), rng: createRng(1, 's') };
+  const sent: string[] = [];
+  const getMany: NodeGetMany = async (node, url, count) => {
+    sent.push(`${node} ${url} ×${count}`);
+    const batch = batches.shift() ?? [];
+    return batch.map(([status, pod]) => ({ status, body: `{"pod":"${pod}"}` }));
+  };
+  const probes = createProbes(fault, { clock: systemClock, timeline: fault.timeline }, async () => 200, getMany);
+  await probes.switchOff('web', 'readiness');
+  return { probes, sent, stop: () => fault.view.stop() };
+}
+
+const answers = (n: number, pod = 'web-b', status = 200): Array<[number, string]> => Array.from({ length: n }, () => [status, pod]);
+
+describe('service answers from the other pods', () => {
+  it('tolerates requests that still reach the unready pod while kube-proxy catches up, and says so', async () => {
+    const w = await switchedOff([[...answers(3), ...answers(2, 'web-a')], answers(5)]);
+    const tally = await w.probes.expectServiceAnswersFromOthers('web', 5);
+    assert.match(tally, /^5\/5 answered 2xx, 0 by web-a; 2 earlier request\(s\) still reached web-a during the first \d+\.\ds \(kube-proxy catching up\)$/);
+    assert.deepEqual(w.sent, ['cp http://10.96.0.9:80/ ×5', 'cp http://10.96.0.9:80/ ×5']);
+    await w.stop();
+  });
+
+  it('fails at once on an answer that is not 2xx: traffic did not keep flowing', async () => {
+    const w = await switchedOff([[...answers(4), [503, 'web-c']]]);
+    await assert.rejects(w.probes.expectServiceAnswersFromOthers('web', 5), (err: Error) => {
+      assert.equal(err.name, 'ConditionError');
+      assert.match(err.message, /Received: 4\/5 answered 2xx, 0 by web-a; failures: HTTP 503 \(batch 1/);
+      return true;
+    });
+    assert.equal(w.sent.length, 1);
+    await w.stop();
+  });
+});
