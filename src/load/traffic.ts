@@ -98,7 +98,7 @@ export function createTraffic(deps: TrafficDeps): TrafficOps {
 
     async expectErrorRateAfterRecoveryBelow(maxPercent) {
       const r = running;
-      if (!r) throw new Error('no traffic is running in this scenario (start it with "Given the runner sends … requests per second to service …")');
+      if (!r) throw new Error('no traffic is running in this scenario (start it with "Given kubeproof sends … requests per second to service … for …")');
       const text = await finishRun(r);
       const faultT = faultAfterStart(r);
       const recoveredT = deps.recoveredAt();
