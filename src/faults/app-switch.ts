@@ -71,9 +71,9 @@ export async function switchProbeOff(ctx: FaultContext, name: string, probe: Pro
   ctx.journal.record('app.switch-on', { namespace: ctx.view.namespace, pod: switched.pod, node: switched.node, url: on }, `switch ${probe} back on in pod ${switched.pod}`);
   const what = probe === 'readiness' ? 'stops being ready' : 'becomes unhealthy';
   ctx.timeline.record({ kind: 'fault.injected', fault: `${probe}-off`, target: `pod/${switched.pod}`, detail: `POST ${new URL(off).pathname}?set=false from ${switched.node}${switched.hasProbe ? '' : ` (the container has no ${probe}Probe)`}` });
-  const status200 = await post(switched.node, off);
-  if (status200 < 200 || status200 >= 300) {
-    throw new FaultError(`pod ${switched.pod} did not accept ${off} (HTTP ${status200 || 'no answer'}): its app needs the switch the demo app offers (POST <probe path>?set=false)`);
+  const answered = await post(switched.node, off);
+  if (answered < 200 || answered >= 300) {
+    throw new FaultError(`pod ${switched.pod} did not accept ${off} (HTTP ${answered || 'no answer'}): its app needs the switch the demo app offers (POST <probe path>?set=false)`);
   }
   return { fault: `${probe}-off`, target: `pod/${switched.pod}`, detail: `${switched.pod} on ${switched.node} ${what} (restartCount ${switched.restartsBefore})`, switched };
 }
