@@ -6,10 +6,9 @@
  * the scenario tests; a Deployment without that probe is the broken variant. Journalled undo:
  * `?set=true` to the same pod (a restarted container starts healthy anyway).
  */
-import { isPodReady, selectsPod } from '../cluster/describe.ts';
 import type { NodePost } from '../cluster/kind-node-http.ts';
 import type { KubeObject } from '../cluster/types.ts';
-import { FaultError } from './fault.ts';
+import { FaultError, runningReadyPods } from './fault.ts';
 import type { FaultContext, FaultOutcome } from './fault.ts';
 
 /** Which probe the switch-off is meant for. */
@@ -50,10 +49,7 @@ export async function switchProbeOff(ctx: FaultContext, name: string, probe: Pro
   await ctx.view.ready();
   const deployment = ctx.view.deployments.get(name);
   if (!deployment) throw new FaultError(`no deployment "${name}" in namespace ${ctx.view.namespace}`);
-  const candidates = ctx.view.pods.list()
-    .filter((p) => selectsPod(deployment.spec?.selector?.matchLabels, p) && !p.metadata?.deletionTimestamp && p.status?.phase === 'Running' && isPodReady(p) && p.status?.podIP)
-    .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
-  const [victim] = ctx.rng.pick(candidates, 1) as KubeObject[];
+  const [victim] = ctx.rng.pick(runningReadyPods(ctx.view, deployment).filter((p) => p.status?.podIP), 1) as KubeObject[];
   if (!victim) throw new FaultError(`deployment "${name}" has no Running and Ready pod to switch off (need it ready first)`);
   const container = (victim.spec?.containers ?? [])[0] as ContainerSpec;
   const status = ((victim.status?.containerStatuses ?? []) as Array<{ name: string; restartCount?: number }>).find((s) => s.name === container.name);

@@ -3,9 +3,8 @@
  * crashing process would. The victim pod is chosen by the seeded Rng among Running, Ready pods sorted
  * by name. Nothing to undo: the kubelet restarting it (restartCount + 1, same pod) is what is tested.
  */
-import { isPodReady, selectsPod } from '../cluster/describe.ts';
 import type { ContainerKiller } from '../cluster/kind-containers.ts';
-import { FaultError } from './fault.ts';
+import { FaultError, runningReadyPods } from './fault.ts';
 import type { FaultContext, FaultOutcome } from './fault.ts';
 
 /** What the follow-up condition needs: which pod and container, and the restart count before. */
@@ -21,10 +20,7 @@ export async function crashContainer(ctx: FaultContext, name: string, kill: Cont
   await ctx.view.ready();
   const deployment = ctx.view.deployments.get(name);
   if (!deployment) throw new FaultError(`cannot crash a container of deployment "${name}": it does not exist in namespace ${ctx.view.namespace}`);
-  const candidates = ctx.view.pods.list()
-    .filter((p) => selectsPod(deployment.spec?.selector?.matchLabels, p) && !p.metadata?.deletionTimestamp && p.status?.phase === 'Running' && isPodReady(p))
-    .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
-  const [victim] = ctx.rng.pick(candidates, 1);
+  const [victim] = ctx.rng.pick(runningReadyPods(ctx.view, deployment), 1);
   if (!victim) throw new FaultError(`cannot crash a container of deployment "${name}": none of its pods is Running and Ready (need the deployment ready first)`);
   const status = (victim.status?.containerStatuses ?? [])[0] as { name?: string; containerID?: string; restartCount?: number } | undefined;
   const id = /^containerd:\/\/([0-9a-f]+)$/.exec(status?.containerID ?? '')?.[1];

@@ -1,5 +1,6 @@
 /** What every fault module gets, and the shape of what it reports. */
-import type { ClusterClient } from '../cluster/types.ts';
+import { isPodReady, selectsPod } from '../cluster/describe.ts';
+import type { ClusterClient, KubeObject } from '../cluster/types.ts';
 import type { NamespaceView } from '../cluster/view.ts';
 import type { ScopeJournal } from '../journal/journal.ts';
 import type { Timeline } from '../timeline/timeline.ts';
@@ -28,4 +29,11 @@ export interface FaultOutcome {
   fault: string;
   target: string;
   detail: string;
+}
+
+/** Running, Ready, not terminating pods of `deployment`, sorted by name (so a seeded pick is replayable). */
+export function runningReadyPods(view: NamespaceView, deployment: KubeObject): KubeObject[] {
+  return view.pods.list()
+    .filter((p) => selectsPod(deployment.spec?.selector?.matchLabels, p) && !p.metadata?.deletionTimestamp && p.status?.phase === 'Running' && isPodReady(p))
+    .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
 }
