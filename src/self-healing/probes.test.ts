@@ -15,7 +15,7 @@ import { createProbes } from './probes.ts';
 const NS = 'kp-t';
 
 /** One Ready pod "web-a" behind Service "web"; `batches` are what successive request bursts get back. */
-async function switchedOff(batches: Array<Array<[number, string]>>) {
+async function switchedOff(batches: Array<Array<[number, string]>>, propagationMs = 10_000) {
   const cluster = createFakeCluster({ context: 'kind-kubeproof' });
   cluster.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'cp', labels: { 'node-role.kubernetes.io/control-plane': '' } } });
   cluster.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS }, spec: { clusterIP: '10.96.0.9', ports: [{ port: 80 }] } });
@@ -30,9 +30,9 @@ async function switchedOff(batches: Array<Array<[number, string]>>) {
     const batch = batches.shift() ?? [];
     return batch.map(([status, pod]) => ({ status, body: `{"pod":"${pod}"}` }));
   };
-  const probes = createProbes(fault, { clock: systemClock, timeline: fault.timeline }, async () => 200, getMany);
+  const probes = createProbes(fault, { clock: systemClock, timeline: fault.timeline }, async () => 200, getMany, propagationMs);
   await probes.switchOff('web', 'readiness');
-  return { probes, sent, stop: () => fault.view.stop() };
+  return { probes, sent, cluster, stop: () => fault.view.stop() };
 }
 
 const answers = (n: number, pod = 'web-b', status = 200): Array<[number, string]> => Array.from({ length: n }, () => [status, pod]);
@@ -46,14 +46,33 @@ describe('service answers from the other pods', () => {
     await w.stop();
   });
 
-  it('fails at once on an answer that is not 2xx: traffic did not keep flowing', async () => {
-    const w = await switchedOff([[...answers(4), [503, 'web-c']]]);
+  it('reports failures while the Service catches up, and passes once N in a row are good', async () => {
+    const w = await switchedOff([answers(5, '', 0), answers(5)]);
+    assert.match(await w.probes.expectServiceAnswersFromOthers('web', 5), /^5\/5 answered 2xx, 0 by web-a; 5 earlier request\(s\) failed during the first/);
+    await w.stop();
+  });
+
+  it('fails when the other pods still do not answer after the allowance', async () => {
+    const w = await switchedOff([[...answers(4), [503, 'web-c']], [...answers(4), [503, 'web-c']]], 0);
     await assert.rejects(w.probes.expectServiceAnswersFromOthers('web', 5), (err: Error) => {
       assert.equal(err.name, 'ConditionError');
-      assert.match(err.message, /Received: 4\/5 answered 2xx, 0 by web-a; failures: HTTP 503 \(batch 1/);
+      assert.match(err.message, /Received: last 5: 4\/5 answered 2xx, 0 by web-a; failures: HTTP 503 \(batch 1, .*; 1 failed and 0 reached web-a in all\)/);
+      assert.match(err.message, /Hint: +the other pods did not all answer/);
       return true;
     });
     assert.equal(w.sent.length, 1);
+    await w.stop();
+  });
+});
+
+describe('leaving the endpoints', () => {
+  it('does not pass when the switched pod is gone: a replaced pod proves nothing about readiness', async () => {
+    const w = await switchedOff([]);
+    w.cluster.put({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'web-1', namespace: NS, labels: { 'kubernetes.io/service-name': 'web' } },
+      endpoints: [{ addresses: ['10.244.2.3'], conditions: { ready: true }, targetRef: { kind: 'Pod', name: 'web-b' } }] });
+    await w.cluster.delete('Pod', 'web-a', NS);
+    await new Promise((r) => setTimeout(r, 20));
+    await assert.rejects(w.probes.expectLeavesEndpoints('web', { ms: 2_000, text: '2 seconds' }), /pod web-a is gone: it was deleted or replaced/);
     await w.stop();
   });
 });

@@ -20,7 +20,7 @@ import { timeToRecover } from '../timeline/timeline.ts';
 
 type Within = { ms: number; text: string };
 
-/** How long requests may still reach a pod that left the EndpointSlices (kube-proxy's sync delay). */
+/** How long the Service may take to route as its EndpointSlices say (kube-proxy's sync delay). */
 export const PROPAGATION_MS = 10_000;
 
 /** Probe steps' entry points. */
@@ -47,7 +47,7 @@ function withHint(err: unknown, hint: string): unknown {
   return err instanceof ConditionError ? new ConditionError({ ...err.details, verdictLine: `${err.details.verdictLine}\nHint:     ${hint}` }) : err;
 }
 
-export function createProbes(fault: FaultContext, engine: EngineContext, post: NodePost = nodeCurlPost, getMany: NodeGetMany = nodeCurlGetMany): ProbeOps {
+export function createProbes(fault: FaultContext, engine: EngineContext, post: NodePost = nodeCurlPost, getMany: NodeGetMany = nodeCurlGetMany, propagationMs = PROPAGATION_MS): ProbeOps {
   let switched: SwitchedPod | undefined;
   const need = (probe: ProbeKind): SwitchedPod => {
     if (!switched || switched.probe !== probe) {
@@ -77,6 +77,15 @@ export function createProbes(fault: FaultContext, engine: EngineContext, post: N
             ? `pod ${s.pod} has a readinessProbe: is it checking the path the app switched off? (kubectl describe pod ${s.pod} -n ${ns})`
             : `the container has no readinessProbe, so Kubernetes never learns the pod stopped being ready and keeps sending it traffic: add one (kubectl explain pod.spec.containers.readinessProbe)`);
         });
+        if (!fault.view.pods.get(s.pod)) {
+          throw new ConditionError({
+            subject: objectRef('Pod', s.pod, ns), matcher: 'toStillExist()',
+            expected: `pod ${s.pod} taken out of service ${service} and kept (not replaced)`,
+            received: `pod ${s.pod} is gone: it was deleted or replaced, so leaving the endpoints proves nothing about readiness`,
+            lastChangeT: result.t, verdictLine: 'Hint:     look for evictions or a liveness restart that replaced the pod (kubectl get events -n ' + ns + ')',
+            attempts: result.attempts, lastObservationT: fault.timeline.offsetNow(), timeline: fault.timeline.excerpt(0, 15), timelineTitle: 'Timeline',
+          });
+        }
         const restarts = restartsNow(s);
         if (restarts > s.restartsBefore) {
           throw new ConditionError({
@@ -113,26 +122,33 @@ export function createProbes(fault: FaultContext, engine: EngineContext, post: N
       if (!ip || ip === 'None' || !port) throw new Error(`service "${service}" in namespace ${ns} has no ClusterIP and port to send requests to`);
       const node = await controlPlaneNode(fault);
       const started = fault.timeline.offsetNow();
-      // kube-proxy applies an EndpointSlice change a moment after it is published: requests that still
-      // reach the unready pod are tolerated for PROPAGATION_MS (and reported); a non-2xx answer never is.
+      // kube-proxy applies a Service or EndpointSlice change a moment after it is published: until N
+      // answers in a row come 2xx from the other pods, batches are repeated for up to propagationMs and
+      // what went wrong meanwhile is reported, never hidden.
       let reachedUnready = 0;
+      let failedBefore = 0;
       for (let batch = 1; ; batch++) {
         const answers = await getMany(node, `http://${ip}:${port}/`, count);
         const failed = answers.filter((a) => a.status < 200 || a.status >= 300);
         const fromSwitched = answers.filter((a) => a.body.includes(`"${s.pod}"`)).length;
-        reachedUnready += fromSwitched;
         const elapsed = fault.timeline.offsetNow() - started;
         const tally = `${answers.length - failed.length}/${count} answered 2xx, ${fromSwitched} by ${s.pod}`;
         if (answers.length === count && !failed.length && !fromSwitched) {
-          const late = reachedUnready ? `; ${reachedUnready} earlier request(s) still reached ${s.pod} during the first ${(elapsed / 1000).toFixed(1)}s (kube-proxy catching up)` : '';
-          fault.timeline.record({ kind: 'condition.met', subject: objectRef('Service', service, ns), expectation: `answers from the other pods: ${tally}${late}` });
-          return `${tally}${late}`;
+          const late = [
+            reachedUnready ? `${reachedUnready} earlier request(s) still reached ${s.pod}` : '',
+            failedBefore ? `${failedBefore} earlier request(s) failed` : '',
+          ].filter(Boolean).join(', ');
+          const note = late ? `; ${late} during the first ${(elapsed / 1000).toFixed(1)}s (kube-proxy catching up)` : '';
+          fault.timeline.record({ kind: 'condition.met', subject: objectRef('Service', service, ns), expectation: `answers from the other pods: ${tally}${note}` });
+          return `${tally}${note}`;
         }
-        if (answers.length !== count || failed.length || elapsed > PROPAGATION_MS) {
+        reachedUnready += fromSwitched;
+        failedBefore += failed.length + (count - answers.length);
+        if (elapsed >= propagationMs) {
           throw new ConditionError({
             subject: objectRef('Service', service, ns), matcher: `toAnswerFromOthers(${count})`,
-            expected: `${count} of ${count} requests to ${ip}:${port} answered 2xx, none by the unready pod ${s.pod} (within ${PROPAGATION_MS / 1000}s for kube-proxy to catch up)`,
-            received: `${tally}${failed.length ? `; failures: ${failed.slice(0, 3).map((a) => `HTTP ${a.status || 'no answer'}`).join(', ')}` : ''} (batch ${batch}, ${(elapsed / 1000).toFixed(1)}s after the first)`,
+            expected: `${count} requests in a row to ${ip}:${port} answered 2xx, none by the unready pod ${s.pod} (within ${propagationMs / 1000}s for kube-proxy to catch up)`,
+            received: `last ${count}: ${tally}${failed.length ? `; failures: ${failed.slice(0, 3).map((a) => `HTTP ${a.status || 'no answer'}`).join(', ')}` : ''} (batch ${batch}, ${(elapsed / 1000).toFixed(1)}s after the first; ${failedBefore} failed and ${reachedUnready} reached ${s.pod} in all)`,
             lastChangeT: fault.timeline.offsetNow(),
             verdictLine: failed.length ? `Hint:     the other pods did not all answer: kubectl get endpointslices -n ${ns}` : 'Hint:     the unready pod still gets traffic: is it still listed in the EndpointSlices?',
             attempts: batch, lastObservationT: fault.timeline.offsetNow(), timeline: [], timelineTitle: 'Timeline',
