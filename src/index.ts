@@ -1,10 +1,12 @@
-/** The only module steps/ import: the scenario facade, parsers, budgets and the verdict helpers. */
+/** The only module steps/ import: the scenario facade, parsers, budgets, the fault names and the boundary. */
 export { startScenario } from './scenario.ts';
 export type { AttachFn, RunParameters, ScenarioContext, ScenarioIdentity } from './scenario.ts';
 export { parseDuration, formatMs } from './util/duration.ts';
-export { APPLY_STEP_CAP_MS, BUDGETS, CONDITION_STEP_CAP_MS, FAULT_STEP_CAP_MS } from './config/defaults.ts';
+export { APPLY_STEP_CAP_MS, BUDGETS, CONDITION_STEP_CAP_MS, DRAIN_STEP_CAP_MS, FAULT_STEP_CAP_MS, ISOLATION_STEP_CAP_MS } from './config/defaults.ts';
+export type { StepDuration } from './conditions/expect.ts';
+export type { FaultArgs, FaultName } from './faults/registry.ts';
 export { inconclusiveReason } from './capabilities.ts';
-export { ISOLATION_STEP_CAP_MS } from './isolation/isolation.ts';
-export { DRAIN_STEP_CAP_MS } from './faults/node-drain.ts';
 export type { Capabilities } from './capabilities.ts';
+export { boundary } from './report/boundary.ts';
+export type { BoundaryWorld } from './report/boundary.ts';
 export { INCONCLUSIVE_MEDIA_TYPE, SCENARIO_INFO_MEDIA_TYPE } from './report/verdicts.ts';

@@ -1,43 +1,37 @@
-/** Faults and actions. Each step is one call into src/. */
+/**
+ * Every fault step: one line each — the step text, the registered fault it injects (src/faults/), and
+ * how the step's parameters become the fault's arguments. `--dry-run` reads the same lines (through
+ * cucumber's step definitions) to say what each scenario would hit.
+ */
 import { When } from '@cucumber/cucumber';
-import { FAULT_STEP_CAP_MS } from '../src/index.ts';
+import { DRAIN_STEP_CAP_MS, FAULT_STEP_CAP_MS } from '../src/index.ts';
+import type { FaultArgs, FaultName } from '../src/index.ts';
 import type { ChaosWorld } from './world.ts';
 
-When('I kill {int} pod(s) of deployment {string}', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, count: number, name: string) {
-  const outcome = await this.scenario.killPods(name, count);
-  this.log(outcome.detail);
-});
+/** Registers `expression` as an injection of fault `name`; `args` maps the step's parameters (its arity is the step's). */
+function fault<N extends FaultName, P extends never[]>(expression: string, name: N, args: (...params: P) => FaultArgs<N>, timeout = FAULT_STEP_CAP_MS): void {
+  const step = async function (this: ChaosWorld, ...params: P): Promise<void> {
+    const outcome = await this.scenario.faults.inject(name, args(...params));
+    this.log(`${outcome.target}: ${outcome.detail}`);
+  };
+  // Cucumber tells parameters from a callback by the function's arity.
+  Object.defineProperty(step, 'length', { value: args.length });
+  When(expression, { timeout, wrapperOptions: { fault: name, args } }, step);
+}
 
-When('I scale deployment {string} to {int} replica(s)', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, name: string, replicas: number) {
-  await this.scenario.scale(name, replicas);
-});
-
-When('I cordon the node running the most {string} pods', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, name: string) {
-  const outcome = await this.scenario.cordonNodeRunningMost(name);
-  this.log(`cordoned ${outcome.target}`);
-});
-
-When('the node running the most {string} pods dies', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, name: string) {
-  const outcome = await this.scenario.nodeDeath.nodeRunningMostDies(name);
-  this.log(`${outcome.target} ${outcome.detail}`);
-});
-
-When('the node running the most {string} pods and no {string} pod dies', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, name: string, spare: string) {
-  const outcome = await this.scenario.nodeDeath.nodeRunningMostDies(name, spare);
-  this.log(`${outcome.target} ${outcome.detail}`);
-});
-
-When('a container of deployment {string} crashes', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, name: string) {
-  const outcome = await this.scenario.containerCrash.crashOne(name);
-  this.log(`${outcome.target}: ${outcome.detail}`);
-});
-
-When('I kill {int}% of the pods of deployment {string}', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, percent: number, name: string) {
-  const outcome = await this.scenario.killPercent(name, percent);
-  this.log(outcome.detail);
-});
-
-When('the kubelet of the node running the most {string} pods stops', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, name: string) {
-  const outcome = await this.scenario.nodeDeath.kubeletOfNodeRunningMostStops(name);
-  this.log(`${outcome.target} ${outcome.detail}`);
-});
+fault('I kill {int} pod(s) of deployment {string}', 'pod-kill', (count: number, deployment: string) => ({ deployment, count }));
+fault('I kill {int}% of the pods of deployment {string}', 'pod-kill', (percent: number, deployment: string) => ({ deployment, percent }));
+fault('I delete pod {string}', 'pod-delete', (pod: string) => ({ pod }));
+fault('a container of deployment {string} crashes', 'container-crash', (deployment: string) => ({ deployment }));
+fault('I scale deployment {string} to {int} replica(s)', 'deployment-scale', (deployment: string, replicas: number) => ({ deployment, replicas }));
+fault('I cordon the node running the most {string} pods', 'node-cordon', (deployment: string) => ({ deployment }));
+fault('I drain the node running the most {string} pods', 'node-drain', (deployment: string) => ({ deployment }), DRAIN_STEP_CAP_MS);
+fault('I drain the node running the most {string} pods while deployment {string} keeps at least {int} ready replica(s)', 'node-drain',
+  (deployment: string, guarded: string, atLeast: number) => ({ deployment, guard: { deployment: guarded, atLeast } }), DRAIN_STEP_CAP_MS);
+fault('the node running the most {string} pods dies', 'node-pause', (deployment: string) => ({ deployment }));
+fault('the node running the most {string} pods and no {string} pod dies', 'node-pause', (deployment: string, spare: string) => ({ deployment, spare }));
+fault('the kubelet of the node running the most {string} pods stops', 'kubelet-stop', (deployment: string) => ({ deployment }));
+fault('one pod of deployment {string} stops being ready', 'app-switch', (deployment: string) => ({ deployment, probe: 'readiness' as const }));
+fault('one pod of deployment {string} becomes unhealthy', 'app-switch', (deployment: string) => ({ deployment, probe: 'liveness' as const }));
+fault('the namespace is cut off', 'namespace-cutoff', () => ({}));
+fault('namespace {string} is cut off', 'namespace-cutoff', (alias: string) => ({ alias }));

@@ -1,7 +1,8 @@
-/** Isolation: extra namespaces, the reachability matrix, the namespace cut-off fault, RBAC, quotas, LimitRanges. One call each into src/. */
+/** Isolation: extra namespaces, the reachability matrix, reconnecting after a cut-off, RBAC, quotas, LimitRanges. One call each into src/. */
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { DataTable } from '@cucumber/cucumber';
-import { APPLY_STEP_CAP_MS, CONDITION_STEP_CAP_MS, FAULT_STEP_CAP_MS, ISOLATION_STEP_CAP_MS } from '../src/index.ts';
+import { CONDITION_STEP_CAP_MS, FAULT_STEP_CAP_MS, ISOLATION_STEP_CAP_MS } from '../src/index.ts';
+import type { StepDuration } from '../src/index.ts';
 import type { ChaosWorld } from './world.ts';
 
 Given('another namespace {string}', async function (this: ChaosWorld, alias: string) {
@@ -16,35 +17,19 @@ Then('network access is:', { timeout: ISOLATION_STEP_CAP_MS }, async function (t
   this.log(await this.scenario.isolation.expectAccess(table.hashes()));
 });
 
-When('the namespace is cut off', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld) {
-  this.log((await this.scenario.isolation.cutOff()).detail);
-});
-
-When('namespace {string} is cut off', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, alias: string) {
-  this.log((await this.scenario.isolation.cutOff(alias)).detail);
-});
-
 When('the namespace is reconnected', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld) {
-  this.log((await this.scenario.isolation.reconnect()).detail);
+  this.log(await this.scenario.isolation.reconnect());
 });
 
 When('namespace {string} is reconnected', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, alias: string) {
-  this.log((await this.scenario.isolation.reconnect(alias)).detail);
-});
-
-Given('the manifests in {string} are applied in namespace {string}', { timeout: APPLY_STEP_CAP_MS }, async function (this: ChaosWorld, folder: string, alias: string) {
-  this.log(`${await this.scenario.isolation.applyIn(folder, alias)} object(s) applied in namespace "${alias}"`);
+  this.log(await this.scenario.isolation.reconnect(alias));
 });
 
 Then('a pod in namespace {string} calling {string} is answered from namespace {string}', { timeout: ISOLATION_STEP_CAP_MS }, async function (this: ChaosWorld, from: string, url: string, expected: string) {
   this.log(await this.scenario.isolation.expectAnsweredFrom(from, url, expected));
 });
 
-When('I delete pod {string}', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, name: string) {
-  this.log((await this.scenario.isolation.deletePod(name)).detail);
-});
-
-Then('pod {string} is ready again within {duration}', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, name: string, within: { ms: number; text: string }) {
+Then('pod {string} is ready again within {duration}', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, name: string, within: StepDuration) {
   await this.scenario.isolation.expectPodReady(name, within);
 });
 

@@ -1,12 +1,16 @@
-/** Deploying workloads into the scenario namespace. */
+/** Deploying workloads into the scenario namespace (or one it created). */
 import { Given } from '@cucumber/cucumber';
 import { APPLY_STEP_CAP_MS } from '../src/index.ts';
 import type { ChaosWorld } from './world.ts';
 
 Given('the fixture {string} is deployed', { timeout: APPLY_STEP_CAP_MS }, async function (this: ChaosWorld, fixture: string) {
-  await this.scenario.deployFixture(fixture);
+  await this.scenario.workloads.deployFixture(fixture);
 });
 
 Given('the manifests in {string} are applied', { timeout: APPLY_STEP_CAP_MS }, async function (this: ChaosWorld, folder: string) {
-  await this.scenario.applyManifests(folder);
+  await this.scenario.workloads.applyManifests(folder);
+});
+
+Given('the manifests in {string} are applied in namespace {string}', { timeout: APPLY_STEP_CAP_MS }, async function (this: ChaosWorld, folder: string, alias: string) {
+  this.log(`${await this.scenario.workloads.applyManifests(folder, alias)} object(s) applied in namespace "${alias}"`);
 });

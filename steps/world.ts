@@ -1,19 +1,31 @@
 /** ChaosWorld: one ScenarioContext per scenario (created in the Before hook, since constructors are sync). */
 import { setWorldConstructor, World } from '@cucumber/cucumber';
 import type { IWorldOptions } from '@cucumber/cucumber';
-import type { Capabilities, RunParameters, ScenarioContext } from '../src/index.ts';
+import type { BoundaryWorld, Capabilities, RunParameters, ScenarioContext } from '../src/index.ts';
 
 /** World parameters the CLI passes (see src/cli/main.ts). */
 export interface ChaosParameters extends RunParameters {
   capabilities: Capabilities;
 }
 
-/** The World every step runs in. */
-export class ChaosWorld extends World<ChaosParameters> {
+/** The World every step runs in. Its attach and log are the redaction boundary for everything steps send. */
+export class ChaosWorld extends World<ChaosParameters> implements BoundaryWorld {
   scenarioContext: ScenarioContext | undefined;
 
   constructor(options: IWorldOptions<ChaosParameters>) {
     super(options);
+    const attach = this.attach as (data: unknown, mediaTypeOrOptions?: unknown) => void;
+    const log = this.log;
+    // Everything a step or hook sends to the report goes through these two (World's own are read-only fields).
+    Object.assign(this, {
+      attach: (data: unknown, mediaTypeOrOptions?: unknown) => attach(typeof data === 'string' ? this.redact(data) : data, mediaTypeOrOptions),
+      log: (text: string) => log(this.redact(text)),
+    });
+  }
+
+  /** Masks every Secret value the scenario has met (nothing before the scenario exists). */
+  redact(text: string): string {
+    return this.scenarioContext ? this.scenarioContext.redact(text) : text;
   }
 
   /** The scenario; throws a clear error if a step runs before the Before hook created it. */

@@ -15,11 +15,12 @@ import type { Capabilities } from '../capabilities.ts';
 import { checkManifestDir } from '../cluster/manifests.ts';
 import { createKubeClient, currentContextName, loadKubeConfig } from '../cluster/kube-client.ts';
 import type { ClusterClient } from '../cluster/types.ts';
-import { describeFaultStep } from '../faults/catalog.ts';
+import { kindNodeAccess } from '../cluster/kind-access.ts';
 import type { ScopeJournal } from '../journal/journal.ts';
 import { DEFAULT_JOURNAL_DIR, openScope, registerRun, removeRunIfClean, runDirOf, scopeFiles } from '../journal/journal.ts';
 import { runJanitor } from '../journal/janitor.ts';
 import { revertScope } from '../journal/revert.ts';
+import { UNDOS } from '../registry.ts';
 import { generateAllureReport } from '../report/allure.ts';
 import { createRunModel } from '../report/run-model.ts';
 import { formatMs } from '../util/duration.ts';
@@ -30,6 +31,8 @@ import type { ParsedArgs } from './args.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { checkCluster, checkTools, describeCapabilities, measureCapabilities } from './preflight.ts';
 import { basename } from 'node:path';
+import { describeFaultStep } from './dry-run.ts';
+import type { SupportLibrary } from './dry-run.ts';
 
 const cwd = process.cwd();
 const say = (line = ''): void => { process.stderr.write(`${line}\n`); };
@@ -101,11 +104,11 @@ function checkManifests(scenarios: readonly PlannedScenario[]): void {
   }
 }
 
-function printDryRun(scenarios: readonly PlannedScenario[], seed: number): void {
+function printDryRun(scenarios: readonly PlannedScenario[], seed: number, support: SupportLibrary): void {
   process.stdout.write(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} would run (dry run: the cluster is not touched)\n`);
   scenarios.forEach((s, i) => {
     process.stdout.write(`[${i + 1}/${scenarios.length}] ${s.name}  (${s.uri}:${s.line})${s.tags.length ? `  ${s.tags.join(' ')}` : ''}\n`);
-    const faults = s.steps.map((t) => describeFaultStep(t, seed)).filter((f): f is string => Boolean(f));
+    const faults = s.steps.map((t) => describeFaultStep(support, t, seed)).filter((f): f is string => Boolean(f));
     for (const f of faults) process.stdout.write(`      fault: ${f}\n`);
     if (!faults.length) process.stdout.write('      no fault\n');
   });
@@ -120,7 +123,7 @@ async function janitorMode(args: ParsedArgs): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   await checkCluster(client, { allowContext: args.own.allowContext, netpolCanary: false, k6: false, runId: '', onCanaryNamespace: () => {} });
-  const report = await runJanitor(client, resolve(cwd, DEFAULT_JOURNAL_DIR));
+  const report = await runJanitor(UNDOS, { client, nodes: kindNodeAccess }, resolve(cwd, DEFAULT_JOURNAL_DIR));
   for (const line of report.skippedLiveRuns) say(`janitor: left alone, still running: ${line}`);
   for (const line of report.actions) say(`janitor: ${line}`);
   for (const line of report.failures) say(`janitor: FAILED ${line}`);
@@ -131,7 +134,7 @@ async function janitorMode(args: ParsedArgs): Promise<number> {
 /** Replays every pending undo of this run (SIGINT/SIGTERM, or a run that crashed). */
 async function revertRun(client: ClusterClient, runDir: string): Promise<void> {
   for (const file of scopeFiles(runDir)) {
-    const results = await revertScope(client, openScope(runDir, basename(file, '.jsonl')));
+    const results = await revertScope(UNDOS, { client, nodes: kindNodeAccess }, openScope(runDir, basename(file, '.jsonl')));
     for (const r of results) say(`  ${r.ok ? 'undone' : 'FAILED'}: ${r.message}`);
   }
   removeRunIfClean(runDir);
@@ -153,7 +156,15 @@ async function main(argv: readonly string[]): Promise<number> {
   // CLI paths replace the profile's paths (cucumber 13 would merge them and run both).
   if (args.paths.length) runConfiguration.sources.paths = args.paths;
 
-  const sources = await loadSources(runConfiguration.sources, { ...environment, stdout: nullStream() });
+  let sources: Awaited<ReturnType<typeof loadSources>>;
+  try {
+    sources = await loadSources(runConfiguration.sources, { ...environment, stdout: nullStream() });
+  } catch (err) {
+    // e.g. a malformed --tags expression ("@a and ("): the parser's own words (cucumber wraps them), in one line.
+    let inner: unknown = err;
+    while ((inner as Error)?.cause) inner = (inner as Error).cause;
+    throw new UsageError(`cannot select scenarios: ${String((inner as Error)?.message ?? inner).split('\n')[0]}`);
+  }
   const parseError = sources.errors[0];
   if (parseError) throw new UsageError(`malformed feature file ${parseError.uri} line ${parseError.location.line}: ${parseError.message.split('\n').pop()?.trim() ?? parseError.message}`);
   if (sources.plan.length === 0) {
@@ -171,7 +182,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   checkManifests(dry.scenarios);
   const seed = args.own.seed ?? newSeed();
-  if (args.own.dryRun) { printDryRun(dry.scenarios, seed); return EXIT.passed; }
+  if (args.own.dryRun) { printDryRun(dry.scenarios, seed, support); return EXIT.passed; }
 
   // From here on the cluster is touched.
   const runId = randomBytes(3).toString('hex');
@@ -205,7 +216,7 @@ async function main(argv: readonly string[]): Promise<number> {
   runScope = openScope(runDir, 'run');
   say(`kubeproof run ${runId}: context ${client.contextName} (Kubernetes ${version}), seed ${seed} (replay with --seed ${seed}), ${dry.scenarios.length} scenario${dry.scenarios.length === 1 ? '' : 's'}`);
   const capabilities: Capabilities = await measureCapabilities(client, needs);
-  await revertScope(client, runScope);
+  await revertScope(UNDOS, { client, nodes: kindNodeAccess }, runScope);
   describeCapabilities(capabilities).forEach((l) => say(l));
 
   let interrupted = false;

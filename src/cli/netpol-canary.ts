@@ -9,19 +9,21 @@
  */
 import type { Capabilities } from '../capabilities.ts';
 import { namespaceObject } from '../cluster/namespaces.ts';
+import { isControlPlane } from '../cluster/predicates.ts';
 import type { ClusterClient, KubeObject } from '../cluster/types.ts';
+import { waitUntil } from '../conditions/wait.ts';
 
 const POD_TIMEOUT_MS = 60_000;
 
-function waitForPod(client: ClusterClient, namespace: string, name: string, done: (p: KubeObject) => boolean, what: string): Promise<KubeObject> {
+async function waitForPod(client: ClusterClient, namespace: string, name: string, done: (p: KubeObject) => boolean, what: string): Promise<KubeObject> {
   const store = client.watch('Pod', namespace);
-  return new Promise<KubeObject>((resolve, reject) => {
-    const finish = (fn: () => void): void => { clearTimeout(timer); unsubscribe(); void store.stop(); fn(); };
-    const check = (): void => { const p = store.get(name); if (p && done(p)) finish(() => resolve(p)); };
-    const unsubscribe = store.onChange(check);
-    const timer = setTimeout(() => finish(() => reject(new Error(`${what}: pod ${name} did not get there within ${POD_TIMEOUT_MS / 1000}s (phase ${String(store.get(name)?.status?.phase ?? 'absent')})`))), POD_TIMEOUT_MS);
-    void store.ready.then(check);
-  });
+  try {
+    const outcome = await waitUntil([store], () => { const p = store.get(name); return p && done(p) ? p : undefined; }, { timeoutMs: POD_TIMEOUT_MS });
+    if (outcome.met) return outcome.value;
+    throw new Error(`${what}: pod ${name} did not get there within ${POD_TIMEOUT_MS / 1000}s (phase ${String(store.get(name)?.status?.phase ?? 'absent')})`);
+  } finally {
+    await store.stop();
+  }
 }
 
 function pod(name: string, image: string, labels: Record<string, string>, command: string[], restartNever: boolean): KubeObject {
@@ -40,7 +42,7 @@ function pod(name: string, image: string, labels: Record<string, string>, comman
 /** The probe image, if every worker node already has it (nodes list their images in status). */
 export async function findCanaryImage(client: ClusterClient, image = process.env.KUBEPROOF_PROBE_IMAGE ?? 'kubeproof/probe:v1'): Promise<string | undefined> {
   const wanted = [image, `docker.io/${image}`];
-  const workers = (await client.list('Node')).filter((n) => !('node-role.kubernetes.io/control-plane' in (n.metadata?.labels ?? {})));
+  const workers = (await client.list('Node')).filter((n) => !isControlPlane(n));
   const everywhere = workers.length > 0 && workers.every((n) => ((n.status?.images ?? []) as Array<{ names?: string[] }>).some((i) => i.names?.some((name) => wanted.includes(name))));
   return everywhere ? image : undefined;
 }

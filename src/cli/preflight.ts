@@ -5,7 +5,7 @@
  */
 import type { Capabilities } from '../capabilities.ts';
 import { evictionAfterS, readNodeLossTimings, UPSTREAM_NODE_TIMINGS } from '../cluster/node-timings.ts';
-import { describeNode } from '../cluster/describe.ts';
+import { isSchedulableWorker } from '../cluster/predicates.ts';
 import { whyNotKind } from '../cluster/kind.ts';
 import type { ClusterClient } from '../cluster/types.ts';
 import { isInstalled } from '../util/exec.ts';
@@ -53,8 +53,7 @@ export async function checkCluster(client: ClusterClient, needs: PreflightNeeds)
 /** Measures what the cluster can do. Never throws for a gap; the gap is a capability value. */
 export async function measureCapabilities(client: ClusterClient, needs: PreflightNeeds): Promise<Capabilities> {
   const nodes = await client.list('Node');
-  const workers = nodes.filter((n) => !('node-role.kubernetes.io/control-plane' in (n.metadata?.labels ?? {})))
-    .filter((n) => { const d = describeNode(n); return d.ready && !d.unschedulable; }).length;
+  const workers = nodes.filter(isSchedulableWorker).length;
   let metrics: Capabilities['metrics'];
   try {
     const res = await client.getRaw('/apis/metrics.k8s.io/v1beta1/nodes');

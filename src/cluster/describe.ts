@@ -1,11 +1,6 @@
 /** One-line, human summaries of objects, shared by the timeline and failure messages. */
+import { isNodeReady, isPodReady } from './predicates.ts';
 import type { KubeObject } from './types.ts';
-
-/** Ready condition of a pod. */
-export function isPodReady(pod: KubeObject): boolean {
-  const conditions = (pod.status?.conditions ?? []) as Array<{ type: string; status: string }>;
-  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
-}
 
 /** Why a pod is not running, from its container states or scheduling condition. */
 export function podReason(pod: KubeObject): string | undefined {
@@ -42,15 +37,7 @@ export function replicaCounts(obj: KubeObject): { desired: number; ready: number
 
 /** Ready condition and schedulability of a node. */
 export function describeNode(node: KubeObject): { ready: boolean; unschedulable: boolean; summary: string } {
-  const conditions = (node.status?.conditions ?? []) as Array<{ type: string; status: string }>;
-  const ready = conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+  const ready = isNodeReady(node);
   const unschedulable = Boolean(node.spec?.unschedulable);
   return { ready, unschedulable, summary: `${node.metadata?.name ?? '?'} ${ready ? 'Ready' : 'NotReady'}${unschedulable ? ',SchedulingDisabled' : ''}` };
-}
-
-/** Pods owned (through a ReplicaSet) by the Deployment with the given selector labels. */
-export function selectsPod(matchLabels: Record<string, string> | undefined, pod: KubeObject): boolean {
-  if (!matchLabels || Object.keys(matchLabels).length === 0) return false;
-  const labels = pod.metadata?.labels ?? {};
-  return Object.entries(matchLabels).every(([k, v]) => labels[k] === v);
 }

@@ -53,7 +53,6 @@ export function createInformerStore(kind: KindName, source: ListWatchSource, opt
   let resourceVersion = '';
   let stopped = false;
   let current: { abort(): void } | undefined;
-  let connections = 0;
   let failures = 0;
   let resolveReady: () => void = () => {};
   const ready = new Promise<void>((r) => { resolveReady = r; });
@@ -110,7 +109,6 @@ export function createInformerStore(kind: KindName, source: ListWatchSource, opt
             (err: unknown) => resolve(err ?? new Error('watch failed to start')),
           );
         });
-        connections++;
         const err = await ended;
         current = undefined;
         if (stopped) return;
@@ -142,7 +140,6 @@ export function createInformerStore(kind: KindName, source: ListWatchSource, opt
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    connections: () => connections,
     async stop() {
       stopped = true;
       current?.abort();

@@ -4,6 +4,7 @@
  * Docker is reached only through util/exec.ts.
  */
 import { ProcessError, run } from '../util/exec.ts';
+import { isNodeReady } from './predicates.ts';
 
 /** What docker says about a node container. */
 export interface NodeContainerInfo {
@@ -108,8 +109,7 @@ export async function waitNodeReady(client: NodeGetter, name: string, readyWithi
   const started = Date.now();
   while (Date.now() - started < readyWithinMs) {
     const node = await client.get('Node', name).catch(() => undefined);
-    const conditions = (node?.status?.conditions ?? []) as Array<{ type: string; status: string }>;
-    if (conditions.some((c) => c.type === 'Ready' && c.status === 'True')) return `, Ready after ${((Date.now() - started) / 1000).toFixed(1)}s`;
+    if (isNodeReady(node)) return `, Ready after ${((Date.now() - started) / 1000).toFixed(1)}s`;
     // Polling: a one-off undo has no watch of its own (it also runs from --janitor, without a scenario).
     await new Promise((r) => setTimeout(r, 500));
   }

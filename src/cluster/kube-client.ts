@@ -202,8 +202,8 @@ export function createKubeClient(kc: k8s.KubeConfig): ClusterClient {
         await agent.close();
       }
     },
-    watch(kind, namespace, labelSelector): ObjectStore {
-      return createInformerStore(kind, listWatchSource(kind, namespace, labelSelector));
+    watch(kind, namespace, labelSelector, options = {}): ObjectStore {
+      return createInformerStore(kind, listWatchSource(kind, namespace, labelSelector), { onError: options.onError });
     },
   };
 }

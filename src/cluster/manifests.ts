@@ -2,15 +2,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { InputError } from '../failure/failure.ts';
 import type { KubeObject } from './types.ts';
 
-/** A manifest the runner cannot use; the message names the file (and line when known). */
-export class ManifestError extends Error {
+/** A manifest the runner cannot use (input, not a FAIL); the message names the file (and line when known). */
+export class ManifestError extends InputError {
   override name = 'ManifestError';
-  constructor(message: string) {
-    super(message);
-    this.stack = `${this.name}: ${message}`; // the file and line are in the message; frames would be noise
-  }
 }
 
 /** One object read from disk, with where it came from (for messages). */

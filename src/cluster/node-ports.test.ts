@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFakeCluster } from './fake-client.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
 import { applyWaitingForNodePorts, nodePortHolder } from './node-ports.ts';
 
 const svc = (ns: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: ns }, spec: { type: 'NodePort', ports: [{ port: 4000, nodePort: 30080 }] } });

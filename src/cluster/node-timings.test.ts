@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFakeCluster } from './fake-client.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
 import { evictionAfterS, parseNodeLossTimings, readNodeLossTimings, UPSTREAM_NODE_TIMINGS } from './node-timings.ts';
 
 describe('parseNodeLossTimings', () => {

@@ -46,8 +46,6 @@ export interface ObjectStore {
   get(name: string): KubeObject | undefined;
   /** Subscribes to changes; returns the unsubscribe function. */
   onChange(listener: ChangeListener): () => void;
-  /** Number of watch (re)connections, for diagnostics. */
-  connections(): number;
   stop(): Promise<void>;
 }
 
@@ -87,6 +85,6 @@ export interface ClusterClient {
   postRaw(path: string, body: unknown): Promise<KubeObject>;
   /** GET as another identity: its bearer token and the cluster's CA only (no client certificate, which would win). */
   getAsToken(path: string, token: string): Promise<RawResponse>;
-  /** Starts a watch-backed store that re-connects by itself. */
-  watch(kind: KindName, namespace?: string, labelSelector?: string): ObjectStore;
+  /** Starts a watch-backed store that re-connects by itself; `onError` hears every interruption (never fatal). */
+  watch(kind: KindName, namespace?: string, labelSelector?: string, options?: { onError?: (err: unknown) => void }): ObjectStore;
 }

@@ -5,6 +5,14 @@ import type { ObjectStore } from '../cluster/types.ts';
 export interface Observation {
   ok: boolean;
   received: string;
+  /** The likeliest cause of a bad state, in the cluster's own words (scheduler, kubelet, HPA), one line. */
+  cause?: string;
+  /**
+   * Set when the state is final: the condition can no longer become true however long one waits (an
+   * image no node has and none can pull, a spec that asks for fewer replicas with nothing to raise them).
+   * `eventually` then fails at once with this reason instead of waiting out its budget.
+   */
+  final?: string;
 }
 
 /** An assertion over watched objects, evaluated on every change of its stores. */
@@ -18,4 +26,6 @@ export interface Condition {
   /** Stores whose changes can change the verdict. */
   stores: readonly ObjectStore[];
   observe(): Observation;
+  /** What to look at when it fails (ours, not the cluster's), if the condition knows better than the step. */
+  hint?: string;
 }

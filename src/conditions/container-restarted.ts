@@ -1,5 +1,6 @@
 /** "the crashed pod is restarted and ready": same pod, higher restartCount, Ready again. */
-import { describePod, isPodReady } from '../cluster/describe.ts';
+import { describePod } from '../cluster/describe.ts';
+import { isPodLive, isPodReady } from '../cluster/predicates.ts';
 import { objectRef } from '../cluster/kinds.ts';
 import type { ObjectStore } from '../cluster/types.ts';
 import type { Condition } from './condition.ts';
@@ -21,7 +22,7 @@ export function containerRestarted(pods: ObjectStore, namespace: string, pod: st
       const restarts = Number(status?.restartCount ?? 0);
       const last = status?.lastState?.terminated;
       const why = last ? `, last exit ${last.exitCode} ${last.reason ?? ''}`.trimEnd() : '';
-      const ok = restarts > restartsBefore && isPodReady(p) && !p.metadata?.deletionTimestamp;
+      const ok = restarts > restartsBefore && isPodReady(p) && isPodLive(p);
       return { ok, received: `restartCount ${restarts}${why}; ${describePod(p)}` };
     },
   };

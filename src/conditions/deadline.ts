@@ -1,11 +1,12 @@
 /** Budgets: the condition's own deadline is always shorter than cucumber's step timeout. */
+import { InputError } from '../failure/failure.ts';
 import { formatMs } from '../util/duration.ts';
 
 /** Time kept between our deadline and the step timeout, so our message wins the race. */
 export const STEP_MARGIN_MS = 5_000;
 
 /** A budget that cannot fit in the step timeout. */
-export class BudgetError extends Error {
+export class BudgetError extends InputError {
   override name = 'BudgetError';
 }
 

@@ -1,13 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFakeCluster } from '../cluster/fake-client.ts';
-import type { FakeCluster } from '../cluster/fake-client.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
+import type { FakeCluster } from '../testing/fake-cluster.ts';
 import type { KubeObject } from '../cluster/types.ts';
 import { createTimeline } from '../timeline/timeline.ts';
 import { systemClock } from '../util/clock.ts';
 import { deploymentReadyReplicas } from './deployment-ready.ts';
 import { eventually, never, throughout } from './engine.ts';
-import { ConditionError } from './failure-message.ts';
+import { ConditionError } from '../failure/failure.ts';
 
 const NS = 'kp-test';
 const deployment = (replicas: number, ready: number): KubeObject => ({

@@ -1,17 +1,21 @@
 /**
- * Temporal assertions over watch streams. Nothing here polls or sleeps: a condition is evaluated
+ * Temporal assertions over watch streams, on the one waiting core (wait.ts): a condition is evaluated
  * once at the start and again on every change of its stores; a timer only marks the deadline.
  *
- *   eventually  — ok at least once before the deadline ("within T")
+ *   eventually  — ok at least once before the deadline ("within T"); fails at once on a final state
  *   throughout  — ok at the start and after every change until the phase ends ("for T", "throughout")
  *   never       — never ok during the phase ("never during")
+ *   now         — ok right now (a check that does not wait)
+ *   holdsWhile  — ok for as long as an action runs (the phase ends when the action settles)
  */
+import { ConditionError } from '../failure/failure.ts';
+import type { Failure } from '../failure/failure.ts';
 import type { Clock } from '../util/clock.ts';
 import { formatMs } from '../util/duration.ts';
 import type { Timeline } from '../timeline/timeline.ts';
 import type { Condition, Observation } from './condition.ts';
 import type { Budget } from './deadline.ts';
-import { ConditionError } from './failure-message.ts';
+import { waitUntil } from './wait.ts';
 
 /** What the engine needs from its surroundings. */
 export interface EngineContext {
@@ -32,92 +36,48 @@ export interface WaitResult {
 
 type Mode = 'eventually' | 'throughout' | 'never' | 'now';
 
-function timelineSince(ctx: EngineContext, startT: number): { title: string; lines: string[] } {
-  const fault = ctx.timeline.last('fault.injected', (e) => e.t <= ctx.timeline.offsetNow());
+/** Lines of the timeline around a wait: since the last fault before it, else the few seconds before it. */
+export function timelineAround(timeline: Timeline, startT: number): { title: string; lines: string[] } {
+  const fault = timeline.last('fault.injected', (e) => e.t <= timeline.offsetNow());
   const since = fault ? Math.min(fault.t, startT) : Math.max(0, startT - 5_000);
-  return { title: fault ? 'Timeline (since fault)' : 'Timeline (since the wait began)', lines: ctx.timeline.excerpt(since, 15) };
+  return { title: fault ? 'Timeline (since fault)' : 'Timeline (since the wait began)', lines: timeline.excerpt(since) };
 }
 
-async function waitFor(mode: Mode, condition: Condition, budget: Budget, ctx: EngineContext): Promise<WaitResult> {
-  await Promise.all(condition.stores.map((s) => s.ready));
+/** Bookkeeping shared by every mode: attempts, the last observation and when it last changed. */
+function observer(condition: Condition, ctx: EngineContext) {
   const startT = ctx.timeline.offsetNow();
-  let attempts = 0;
-  let last: Observation | undefined;
-  let lastChangeT = startT;
-  let lastObservationT = startT;
-
-  return new Promise<WaitResult>((resolve, reject) => {
-    const unsubscribers: Array<() => void> = [];
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let done = false;
-    const finish = (fn: () => void): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      unsubscribers.forEach((u) => u());
-      ctx.signal?.removeEventListener('abort', onAbort);
-      fn();
-    };
-    const fail = (verdictLine: string, cause?: unknown): void => {
-      const { title, lines } = timelineSince(ctx, startT);
-      ctx.timeline.record({ kind: 'condition.failed', subject: condition.subject, expectation: describeMode(mode, condition, budget) });
-      finish(() => reject(new ConditionError({
-        subject: condition.subject,
-        matcher: mode === 'eventually' ? condition.matcher : `${mode}.${condition.matcher}`,
-        expected: describeMode(mode, condition, budget),
-        received: last?.received ?? 'nothing observed yet',
-        lastChangeT,
-        verdictLine,
-        attempts,
-        lastObservationT,
-        timeline: lines,
-        timelineTitle: title,
-        cause,
-      })));
-    };
-    const evaluate = (changeAt: number): void => {
-      if (done) return;
-      let obs: Observation;
-      try {
-        obs = condition.observe();
-      } catch (err) {
-        fail(`Error:    the observation itself failed`, err);
-        return;
-      }
-      attempts++;
-      lastObservationT = ctx.timeline.offsetNow();
-      if (!last || last.received !== obs.received) lastChangeT = lastObservationT;
-      last = obs;
-      if (mode === 'now') {
-        if (obs.ok) finish(() => resolve({ t: lastObservationT, detectionMs: 0, attempts }));
-        else fail('Checked:  once, right now (this step does not wait)');
-      } else if (mode === 'eventually' && obs.ok) {
-        const t = ctx.timeline.offsetNow();
-        const detectionMs = ctx.clock.now() - changeAt;
-        ctx.timeline.record({ kind: 'condition.met', subject: condition.subject, expectation: condition.expectation, latencyMs: detectionMs });
-        finish(() => resolve({ t, detectionMs, attempts }));
-      } else if (mode === 'throughout' && !obs.ok) {
-        fail(`Violated: at ${formatMs(lastObservationT - startT)} into the ${formatMs(budget.ms)} phase (${budget.label})`);
-      } else if (mode === 'never' && obs.ok) {
-        fail(`Violated: the forbidden state appeared ${formatMs(lastObservationT - startT)} into the ${formatMs(budget.ms)} phase (${budget.label})`);
-      }
-    };
-    const onAbort = (): void => fail('Aborted:  the run was interrupted', ctx.signal?.reason);
-    ctx.signal?.addEventListener('abort', onAbort, { once: true });
-    if (mode === 'now') { evaluate(ctx.clock.now()); return; }
-    for (const store of condition.stores) {
-      unsubscribers.push(store.onChange(() => evaluate(ctx.clock.now())));
+  const state = { attempts: 0, last: undefined as Observation | undefined, lastChangeT: startT, lastObservationT: startT, startT };
+  const observe = (): Observation => {
+    let obs: Observation;
+    try {
+      obs = condition.observe();
+    } catch (err) {
+      obs = { ok: false, received: `the observation itself failed: ${(err as Error).message}` };
     }
-    timer = setTimeout(() => {
-      if (mode === 'eventually') fail(`Timeout:  ${budget.ms}ms (${budget.label})`);
-      else {
-        const t = ctx.timeline.offsetNow();
-        if (mode === 'throughout') ctx.timeline.record({ kind: 'condition.met', subject: condition.subject, expectation: describeMode(mode, condition, budget) });
-        finish(() => resolve({ t, detectionMs: 0, attempts }));
-      }
-    }, budget.ms);
-    evaluate(ctx.clock.now());
-  });
+    state.attempts++;
+    state.lastObservationT = ctx.timeline.offsetNow();
+    if (!state.last || state.last.received !== obs.received) state.lastChangeT = state.lastObservationT;
+    state.last = obs;
+    return obs;
+  };
+  const failure = (matcher: string, expected: string, verdict: string, causedBy?: unknown): ConditionError => {
+    ctx.timeline.record({ kind: 'condition.failed', subject: condition.subject, expectation: expected });
+    const f: Failure = {
+      subject: condition.subject,
+      matcher,
+      expected,
+      received: state.last?.received ?? 'nothing observed yet',
+      since: state.lastChangeT,
+      verdict,
+      attempts: { count: state.attempts, lastT: state.lastObservationT },
+      ...(state.last?.cause ? { cause: state.last.cause } : {}),
+      ...(condition.hint ? { hint: condition.hint } : {}),
+      timeline: timelineAround(ctx.timeline, startT),
+      ...(causedBy !== undefined ? { causedBy } : {}),
+    };
+    return new ConditionError(f);
+  };
+  return { state, observe, failure };
 }
 
 function describeMode(mode: Mode, condition: Condition, budget: Budget): string {
@@ -127,7 +87,51 @@ function describeMode(mode: Mode, condition: Condition, budget: Budget): string 
   return `never ${condition.expectation} during ${formatMs(budget.ms)}`;
 }
 
-/** Resolves as soon as the condition holds; rejects with a ConditionError at the deadline. */
+async function waitFor(mode: Mode, condition: Condition, budget: Budget, ctx: EngineContext): Promise<WaitResult> {
+  await Promise.all(condition.stores.map((s) => s.ready));
+  const { state, observe, failure } = observer(condition, ctx);
+  const matcher = mode === 'eventually' ? condition.matcher : `${mode}.${condition.matcher}`;
+  const expected = describeMode(mode, condition, budget);
+  const done = (): WaitResult => ({ t: ctx.timeline.offsetNow(), detectionMs: 0, attempts: state.attempts });
+
+  if (mode === 'now') {
+    if (observe().ok) return done();
+    throw failure(matcher, expected, 'Checked:  once, right now (this step does not wait)');
+  }
+  let changeAt = ctx.clock.now();
+  // The probe answers with the observation that ends the wait: met (eventually), violated (throughout, never) or final.
+  const probe = (): Observation | undefined => {
+    changeAt = ctx.clock.now();
+    const obs = observe();
+    if (mode === 'eventually') return obs.ok || obs.final ? obs : undefined;
+    return (mode === 'throughout') !== obs.ok ? obs : undefined;
+  };
+  let outcome;
+  try {
+    outcome = await waitUntil(condition.stores, probe, { timeoutMs: budget.ms, signal: ctx.signal });
+  } catch (err) {
+    throw failure(matcher, expected, 'Aborted:  the run was interrupted', err);
+  }
+  const at = formatMs(state.lastObservationT - state.startT);
+  if (mode === 'eventually') {
+    if (outcome.met && outcome.value.ok) {
+      const detectionMs = ctx.clock.now() - changeAt;
+      ctx.timeline.record({ kind: 'condition.met', subject: condition.subject, expectation: condition.expectation, latencyMs: detectionMs });
+      return { ...done(), detectionMs };
+    }
+    if (outcome.met) throw failure(matcher, expected, `Final:    gave up after ${at} of ${formatMs(budget.ms)}: ${outcome.value.final} (${budget.label})`);
+    throw failure(matcher, expected, `Timeout:  ${budget.ms}ms (${budget.label})`);
+  }
+  if (outcome.met) {
+    throw failure(matcher, expected, mode === 'throughout'
+      ? `Violated: at ${at} into the ${formatMs(budget.ms)} phase (${budget.label})`
+      : `Violated: the forbidden state appeared ${at} into the ${formatMs(budget.ms)} phase (${budget.label})`);
+  }
+  if (mode === 'throughout') ctx.timeline.record({ kind: 'condition.met', subject: condition.subject, expectation: expected });
+  return done();
+}
+
+/** Resolves as soon as the condition holds; rejects with a ConditionError at the deadline or on a final state. */
 export function eventually(condition: Condition, budget: Budget, ctx: EngineContext): Promise<WaitResult> {
   return waitFor('eventually', condition, budget, ctx);
 }
@@ -145,4 +149,45 @@ export function never(condition: Condition, budget: Budget, ctx: EngineContext):
 /** Evaluates the condition once, now (after the watches listed); rejects with the same message shape. */
 export function now(condition: Condition, ctx: EngineContext): Promise<WaitResult> {
   return waitFor('now', condition, { ms: 0, label: 'checked once' }, ctx);
+}
+
+/**
+ * Runs `action` while checking `condition` ("keeps at least 3 ready replicas while the node is
+ * drained"): evaluated at the start and on every change, like `throughout`, but the phase ends when the
+ * action settles. The first violation aborts the action's signal and rejects with a ConditionError
+ * (once the action has wound down, bounded); otherwise resolves with the action's value. `phase` names
+ * the action in the message ("while node w1 is drained").
+ */
+export async function holdsWhile<T>(condition: Condition, phase: string, action: (signal: AbortSignal) => Promise<T>, ctx: EngineContext): Promise<T> {
+  await Promise.all(condition.stores.map((s) => s.ready));
+  const { state, observe, failure } = observer(condition, ctx);
+  const expected = `${condition.expectation} ${phase}`;
+  const violation = (): ConditionError => failure(`while.${condition.matcher}`, expected, `Violated: ${formatMs(state.lastObservationT - state.startT)} after the phase began (${phase})`);
+  if (!observe().ok) throw violation();
+  const actionDone = new AbortController();
+  const stopAction = new AbortController();
+  const outer = ctx.signal;
+  const onOuterAbort = (): void => stopAction.abort(outer?.reason);
+  outer?.addEventListener('abort', onOuterAbort, { once: true });
+  const guard = waitUntil(condition.stores, () => (observe().ok ? undefined : true), { timeoutMs: Number.POSITIVE_INFINITY, signal: actionDone.signal })
+    .then((o) => (o.met ? violation() : undefined), () => undefined);
+  const running = action(stopAction.signal);
+  running.catch(() => {}); // its failure is reported below, or superseded by the violation
+  try {
+    const first = await Promise.race([running.then((value) => ({ value })), guard.then((v) => ({ violated: v }))]);
+    if ('violated' in first && first.violated) {
+      stopAction.abort(first.violated);
+      // Let the aborted action wind down (it stops at its next await) so nothing it started outlives the step.
+      await Promise.race([running.catch(() => {}), new Promise((r) => setTimeout(r, 10_000).unref())]);
+      throw first.violated;
+    }
+    if (!('value' in first)) throw new Error('holdsWhile: guard ended without a verdict');
+    // The action may have finished on the very change that broke the condition: the violation wins.
+    if (!observe().ok) throw violation();
+    ctx.timeline.record({ kind: 'condition.met', subject: condition.subject, expectation: expected });
+    return first.value;
+  } finally {
+    actionDone.abort();
+    outer?.removeEventListener('abort', onOuterAbort);
+  }
 }

@@ -1,12 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFakeCluster } from '../cluster/fake-client.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
 import type { KubeObject } from '../cluster/types.ts';
 import { createTimeline } from '../timeline/timeline.ts';
 import { systemClock } from '../util/clock.ts';
 import { deploymentReadyReplicas } from './deployment-ready.ts';
-import { ConditionError } from './failure-message.ts';
-import { holdsWhile } from './holds-while.ts';
+import { ConditionError } from '../failure/failure.ts';
+import { holdsWhile } from './engine.ts';
 
 const NS = 'kp-test';
 const deployment = (ready: number): KubeObject => ({
@@ -42,7 +42,7 @@ describe('holdsWhile', () => {
   it('rejects on the first violating change and aborts the action, which has wound down by then', async () => {
     const { cluster, condition, ctx } = setup();
     let stopped = false;
-    await assert.rejects(holdsWhile(condition, 'while testing', (signal) => new Promise((_, reject) => {
+    await assert.rejects(holdsWhile(condition, 'while testing', (signal: AbortSignal) => new Promise((_, reject) => {
       signal.addEventListener('abort', () => { setImmediate(() => { stopped = true; reject(new Error('aborted')); }); });
       cluster.put(pod('api-b', false));
       cluster.put(pod('api-c', false)); // 1 ready

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFakeCluster } from '../cluster/fake-client.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
 import { podOutOfEndpoints, readyEndpoints } from './out-of-endpoints.ts';
 
 const slice = (name: string, service: string, endpoints: Array<[string, string, boolean | undefined]>) => ({

@@ -1,5 +1,6 @@
 /** "no pod of deployment X runs on node N": placement of live (not terminating) pods. */
-import { describePod, selectsPod } from '../cluster/describe.ts';
+import { describePod } from '../cluster/describe.ts';
+import { isPodLive, podsSelectedBy } from '../cluster/predicates.ts';
 import { objectRef } from '../cluster/kinds.ts';
 import type { ObjectStore } from '../cluster/types.ts';
 import type { Condition } from './condition.ts';
@@ -14,7 +15,7 @@ export function noPodOnNode(stores: { deployments: ObjectStore; pods: ObjectStor
     observe() {
       const deployment = stores.deployments.get(name);
       if (!deployment) return { ok: false, received: `no deployment "${name}" in namespace ${namespace}` };
-      const pods = stores.pods.list().filter((p) => selectsPod(deployment.spec?.selector?.matchLabels, p) && !p.metadata?.deletionTimestamp);
+      const pods = podsSelectedBy(deployment, stores.pods.list()).filter(isPodLive);
       const offending = pods.filter((p) => p.spec?.nodeName === node);
       return { ok: offending.length === 0, received: `${offending.length}/${pods.length} pods on ${node} (${pods.map(describePod).join(', ') || 'no pods'})` };
     },

@@ -1,5 +1,6 @@
 /** "no ready X pod runs on the dead node": a ready, not terminating pod of the deployment on `node`. */
-import { describePod, isPodReady, selectsPod } from '../cluster/describe.ts';
+import { describePod } from '../cluster/describe.ts';
+import { isPodLive, isPodReady, podsSelectedBy } from '../cluster/predicates.ts';
 import { objectRef } from '../cluster/kinds.ts';
 import type { ObjectStore } from '../cluster/types.ts';
 import type { Condition } from './condition.ts';
@@ -17,8 +18,8 @@ export function noReadyPodOnNode(stores: { deployments: ObjectStore; pods: Objec
     observe() {
       const deployment = stores.deployments.get(name);
       if (!deployment) return { ok: false, received: `no deployment "${name}" in namespace ${namespace}` };
-      const onNode = stores.pods.list().filter((p) => selectsPod(deployment.spec?.selector?.matchLabels, p) && p.spec?.nodeName === node);
-      const ready = onNode.filter((p) => isPodReady(p) && !p.metadata?.deletionTimestamp);
+      const onNode = podsSelectedBy(deployment, stores.pods.list()).filter((p) => p.spec?.nodeName === node);
+      const ready = onNode.filter((p) => isPodReady(p) && isPodLive(p));
       return { ok: ready.length === 0, received: `${ready.length} ready pod${ready.length === 1 ? '' : 's'} on ${node} (${onNode.map(describePod).join(', ') || 'no pods there'})` };
     },
   };

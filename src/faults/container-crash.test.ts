@@ -1,18 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createFakeCluster } from '../cluster/fake-client.ts';
-import type { FakeCluster } from '../cluster/fake-client.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
+import type { FakeCluster } from '../testing/fake-cluster.ts';
+import { fakeFaultContext } from '../testing/fault-context.ts';
 import type { KubeObject } from '../cluster/types.ts';
-import { createNamespaceView } from '../cluster/view.ts';
 import { containerRestarted } from '../conditions/container-restarted.ts';
-import { openScope } from '../journal/journal.ts';
-import { createTimeline } from '../timeline/timeline.ts';
-import { systemClock } from '../util/clock.ts';
-import { createRng } from '../util/rng.ts';
-import { crashContainer } from './container-crash.ts';
+import { containerCrash } from './container-crash.ts';
 import type { FaultContext } from './fault.ts';
 
 const NS = 'kp-t';
@@ -21,39 +14,36 @@ const pod = (name: string, restarts: number, ready = true, containerID = `contai
   status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }], containerStatuses: [{ name: 'api', containerID, restartCount: restarts }] },
 });
 
-function world(seed: number): { ctx: FaultContext; cluster: FakeCluster } {
+function world(seed: number, kills: string[] = []): { ctx: FaultContext; cluster: FakeCluster } {
   const cluster = createFakeCluster();
   cluster.put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: NS }, spec: { replicas: 3, selector: { matchLabels: { app: 'api' } } } });
   for (const n of ['a', 'b', 'c']) cluster.put(pod(`api-${n}`, 0));
-  const ctx: FaultContext = {
-    client: cluster, view: createNamespaceView(cluster, NS), timeline: createTimeline(systemClock),
-    journal: openScope(mkdtempSync(join(tmpdir(), 'kp-crash-')), 's'), rng: createRng(seed, 'scenario'),
-  };
+  const ctx = fakeFaultContext(cluster, NS, { seed, nodes: { killContainer: async (node, id) => { kills.push(`${node} ${id}`); } } });
   return { ctx, cluster };
 }
 
-describe('crashContainer', () => {
+describe('containerCrash', () => {
   it('kills the seeded victim\'s container by its containerd id on its node, journalling nothing', async () => {
-    const { ctx } = world(5);
     const kills: string[] = [];
-    const outcome = await crashContainer(ctx, 'api', async (node, id) => { kills.push(`${node} ${id}`); });
+    const { ctx } = world(5, kills);
+    const outcome = await containerCrash.inject(ctx, { deployment: 'api' });
     assert.equal(kills.length, 1);
     assert.match(kills[0] ?? '', /^w1 (ab){8}[abc]$/);
-    assert.equal(kills[0]?.slice(-1), outcome.crashed.pod.slice(-1), 'the killed id belongs to the chosen pod');
-    assert.deepEqual({ ...outcome.crashed, pod: undefined }, { pod: undefined, container: 'api', restartsBefore: 0, node: 'w1' });
+    assert.equal(kills[0]?.slice(-1), outcome.state.pod.slice(-1), 'the killed id belongs to the chosen pod');
+    assert.deepEqual({ ...outcome.state, pod: undefined }, { pod: undefined, container: 'api', restartsBefore: 0, node: 'w1' });
     assert.equal(ctx.timeline.last('fault.injected')?.fault, 'container-crash');
     assert.deepEqual(ctx.journal.pending(), [], 'the kubelet\'s restart is the behaviour under test: nothing to undo');
-    const again = await crashContainer(world(5).ctx, 'api', async () => {});
-    assert.equal(again.crashed.pod, outcome.crashed.pod, 'same seed, same victim');
+    const again = await containerCrash.inject(world(5).ctx, { deployment: 'api' });
+    assert.equal(again.state.pod, outcome.state.pod, 'same seed, same victim');
     await ctx.view.stop();
   });
 
   it('refuses when no pod is ready, and explains a runtime without containerd ids', async () => {
     const { ctx, cluster } = world(1);
     for (const n of ['a', 'b', 'c']) cluster.put(pod(`api-${n}`, 0, false));
-    await assert.rejects(crashContainer(ctx, 'api', async () => {}), /none of its pods is Running and Ready/);
+    await assert.rejects(containerCrash.inject(ctx, { deployment: 'api' }), (e: Error & { kind?: string }) => e.kind === 'fail' && /not healthy before the fault: none of the pods of deployment "api" is Running and Ready/.test(e.message));
     cluster.put(pod('api-a', 0, true, 'docker://123'));
-    await assert.rejects(crashContainer(ctx, 'api', async () => {}), /reports no containerd container id \(docker:\/\/123\)/);
+    await assert.rejects(containerCrash.inject(ctx, { deployment: 'api' }), (e: Error & { kind?: string }) => e.kind === 'error' && /reports no containerd container id \(docker:\/\/123\)/.test(e.message));
     await ctx.view.stop();
   });
 });

@@ -1,20 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createFakeCluster } from '../cluster/fake-client.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
+import { fakeFaultContext } from '../testing/fault-context.ts';
 import { startKubelet } from '../cluster/kind-kubelet.ts';
 import type { KubeletControl } from '../cluster/kind-kubelet.ts';
 import type { NodeContainers } from '../cluster/kind-nodes.ts';
 import type { KubeObject } from '../cluster/types.ts';
-import { createNamespaceView } from '../cluster/view.ts';
-import { openScope } from '../journal/journal.ts';
-import { createTimeline } from '../timeline/timeline.ts';
-import { systemClock } from '../util/clock.ts';
-import { createRng } from '../util/rng.ts';
-import type { FaultContext } from './fault.ts';
-import { stopKubelet } from './kubelet-stop.ts';
+import { kubeletStop } from './kubelet-stop.ts';
 
 const NS = 'kp-t';
 const node = (name: string, ready: boolean): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'Unknown' }] } });
@@ -29,13 +21,12 @@ const docker: NodeContainers = {
   async unpause() { return 'was not paused'; },
 };
 
-describe('stopKubelet', () => {
+describe('kubeletStop', () => {
   it('journals the kubelet start before stopping it, and returns once the node and its pods are not Ready', async () => {
     const cluster = createFakeCluster({ context: 'kind-kubeproof' });
     cluster.put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: NS }, spec: { replicas: 1, selector: { matchLabels: { app: 'api' } } } });
     cluster.put(node('w1', true));
     cluster.put(pod('api-a', true));
-    const ctx: FaultContext = { client: cluster, view: createNamespaceView(cluster, NS), timeline: createTimeline(systemClock), journal: openScope(mkdtempSync(join(tmpdir(), 'kp-kubelet-')), 's'), rng: createRng(1, 's') };
     let journalAtStop: string[] = [];
     const kubelet: KubeletControl = {
       async stop() {
@@ -44,10 +35,15 @@ describe('stopKubelet', () => {
       },
       async start() { return 'started'; },
     };
+    const ctx = fakeFaultContext(cluster, NS, { nodes: { containers: docker, kubelet } });
     await ctx.view.ready();
-    const outcome = await stopKubelet(ctx, 'w1', { docker, kubelet, cluster: 'kubeproof', deployment: 'api', noticeWithinMs: 2_000 });
+    const outcome = await kubeletStop.inject(ctx, { deployment: 'api' });
     assert.deepEqual(journalAtStop, ['node.start-kubelet w1']);
     assert.match(outcome.detail, /^kubelet stopped; NotReady after \d+\.\ds$/);
+    assert.equal(outcome.state.node, 'w1');
+    const notice = ctx.timeline.last('marker', (e) => e.label.startsWith('node w1 seen NotReady'))?.label ?? '';
+    assert.match(notice, /after the kubelet-stop \(systemctl stop kubelet\)$/, 'the notice names the fault that acted');
+    assert.doesNotMatch(notice, /pause/, 'a stopped kubelet is never reported as a paused node');
     assert.equal(ctx.timeline.last('fault.injected')?.fault, 'kubelet-stop');
     await ctx.view.stop();
   });

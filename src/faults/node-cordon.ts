@@ -1,42 +1,34 @@
 /**
- * node-cordon: marks a node unschedulable (kubectl cordon). Cluster-wide, so scenarios using it are
- * @exclusive. The undo (uncordon) is journalled before the patch.
+ * node-cordon: marks the node running the most pods of a Deployment unschedulable (kubectl cordon).
+ * Cluster-wide, so scenarios using it are @exclusive. The uncordon is journalled before the patch.
  */
-import { selectsPod } from '../cluster/describe.ts';
-import { FaultError } from './fault.ts';
+import { defineUndo, str } from '../journal/undo.ts';
+import { FaultError, defineFault } from './fault.ts';
 import type { FaultContext, FaultOutcome } from './fault.ts';
+import { nodeRunningMost } from './node-victim.ts';
 
-/**
- * The node running the most pods of deployment `name`; ties are broken by the seeded Rng.
- * Nodes in `exclude` are never chosen (e.g. the node of a database the scenario must not lose).
- */
-export async function nodeRunningMost(ctx: FaultContext, name: string, exclude: ReadonlySet<string> = new Set()): Promise<string> {
-  await ctx.view.ready();
-  const deployment = ctx.view.deployments.get(name);
-  if (!deployment) throw new FaultError(`no deployment "${name}" in namespace ${ctx.view.namespace}`);
-  const counts = new Map<string, number>();
-  for (const pod of ctx.view.pods.list()) {
-    if (!selectsPod(deployment.spec?.selector?.matchLabels, pod) || !pod.spec?.nodeName || pod.metadata?.deletionTimestamp) continue;
-    if (exclude.has(pod.spec.nodeName)) continue;
-    counts.set(pod.spec.nodeName, (counts.get(pod.spec.nodeName) ?? 0) + 1);
-  }
-  const max = Math.max(0, ...counts.values());
-  const top = [...counts].filter(([, c]) => c === max).map(([n]) => n).sort();
-  const [chosen] = ctx.rng.pick(top, 1);
-  if (!chosen) {
-    const spared = exclude.size ? ` outside the spared node(s) ${[...exclude].sort().join(', ')}` : '';
-    throw new FaultError(`deployment "${name}" has no scheduled pod${spared}, so no node runs it`);
-  }
-  return chosen;
-}
+/** Makes a node schedulable again (a gone node counts as done). */
+export const uncordon = defineUndo<{ name: string }>('node.uncordon', async ({ client }, p) => {
+  const name = str(p, 'name');
+  if (!(await client.get('Node', name))) return `node ${name} no longer exists`;
+  await client.patchMerge('Node', name, undefined, { spec: { unschedulable: null } });
+  return `node ${name} uncordoned`;
+});
 
-/** Cordons `node`, journalling the uncordon first. */
-export async function cordonNode(ctx: FaultContext, node: string): Promise<FaultOutcome> {
+/** Cordons `node`, journalling the uncordon first; `fault` names the step that asked (cordon or drain). */
+export async function cordonNode(ctx: FaultContext, node: string, fault = 'node-cordon'): Promise<FaultOutcome<{ node: string }>> {
   const existing = await ctx.client.get('Node', node);
-  if (!existing) throw new FaultError(`cannot cordon node "${node}": no such node`);
-  if (existing.spec?.unschedulable) throw new FaultError(`node "${node}" is already cordoned; uncordon it (or run --janitor) before this scenario`);
-  ctx.journal.record('node.uncordon', { name: node }, `uncordon node ${node}`);
+  if (!existing) throw new FaultError(`${fault}: no node "${node}"`);
+  if (existing.spec?.unschedulable) throw new FaultError(`${fault}: node "${node}" is already cordoned; uncordon it (or run --janitor) before this scenario`);
+  uncordon.record(ctx.journal, { name: node }, `uncordon node ${node}`);
   await ctx.client.patchMerge('Node', node, undefined, { spec: { unschedulable: true } });
-  ctx.timeline.record({ kind: 'fault.injected', fault: 'node-cordon', target: `node/${node}` });
-  return { fault: 'node-cordon', target: `node/${node}`, detail: 'unschedulable' };
+  ctx.timeline.record({ kind: 'fault.injected', fault, target: `node/${node}`, detail: 'cordoned (unschedulable)' });
+  return { fault, target: `node/${node}`, detail: 'unschedulable', state: { node } };
 }
+
+export const nodeCordon = defineFault<{ deployment: string }, { node: string }>({
+  name: 'node-cordon',
+  describe: (a, seed) => `node-cordon: the node running the most "${a.deployment}" pods (ties broken with seed ${seed}; uncordoned afterwards)`,
+  undos: [uncordon],
+  inject: async (ctx, a) => cordonNode(ctx, await nodeRunningMost(ctx, a.deployment)),
+});

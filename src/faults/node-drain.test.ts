@@ -1,21 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { KubeApiError } from '../cluster/api-errors.ts';
-import { createFakeCluster } from '../cluster/fake-client.ts';
-import type { FakeCluster } from '../cluster/fake-client.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
+import type { FakeCluster } from '../testing/fake-cluster.ts';
+import { fakeFaultContext } from '../testing/fault-context.ts';
 import type { KubeObject, RawResponse } from '../cluster/types.ts';
-import { createNamespaceView } from '../cluster/view.ts';
-import { ConditionError } from '../conditions/failure-message.ts';
-import { openScope } from '../journal/journal.ts';
-import { createTimeline } from '../timeline/timeline.ts';
-import { systemClock } from '../util/clock.ts';
-import { createRng } from '../util/rng.ts';
+import { ConditionError } from '../failure/failure.ts';
 import { FaultError } from './fault.ts';
 import type { FaultContext } from './fault.ts';
-import { createNodeDrain, drainNode, drainVictims, evictUntilAllowed, labelSelectorMatches } from './node-drain.ts';
+import { drainNode, drainVictims, evictUntilAllowed, nodeDrain } from './node-drain.ts';
 
 const NS = 'kp-t';
 const PDB_PATH = `/apis/policy/v1/namespaces/${NS}/poddisruptionbudgets`;
@@ -60,11 +53,7 @@ function world(options: { refuse?: (pod: string) => boolean; pdbs?: KubeObject[]
   cluster.put(pod('api-b', 'w1'));
   cluster.put(pod('api-c', 'w2'));
   cluster.put(pod('logs-x', 'w1', { labels: { app: 'logs' }, owner: 'DaemonSet' }));
-  const ctx: FaultContext = {
-    client: cluster, view: createNamespaceView(cluster, NS), timeline: createTimeline(systemClock),
-    journal: openScope(mkdtempSync(join(tmpdir(), 'kp-drain-')), 's'), rng: createRng(1, 'scenario'),
-  };
-  return { ctx, cluster, evicted };
+  return { ctx: fakeFaultContext(cluster, NS), cluster, evicted };
 }
 
 describe('drainVictims', () => {
@@ -77,20 +66,6 @@ describe('drainVictims', () => {
     ];
     assert.deepEqual(drainVictims(pods, 'w1').map((p) => p.metadata?.name), ['job-1', 'web-1', 'web-2']);
     assert.deepEqual(drainVictims(pods, 'w3'), []);
-  });
-});
-
-describe('labelSelectorMatches', () => {
-  it('follows LabelSelector semantics (matchLabels and expressions; empty selects all, none selects nothing)', () => {
-    const labels = { app: 'api', tier: 'back' };
-    assert.equal(labelSelectorMatches({ matchLabels: { app: 'api' } }, labels), true);
-    assert.equal(labelSelectorMatches({ matchLabels: { app: 'web' } }, labels), false);
-    assert.equal(labelSelectorMatches({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['back', 'mid'] }] }, labels), true);
-    assert.equal(labelSelectorMatches({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['back'] }] }, labels), false);
-    assert.equal(labelSelectorMatches({ matchExpressions: [{ key: 'zone', operator: 'DoesNotExist' }] }, labels), true);
-    assert.equal(labelSelectorMatches({ matchLabels: { app: 'api' }, matchExpressions: [{ key: 'zone', operator: 'Exists' }] }, labels), false);
-    assert.equal(labelSelectorMatches({}, labels), true);
-    assert.equal(labelSelectorMatches(undefined, labels), false);
   });
 });
 
@@ -145,7 +120,7 @@ describe('drainNode', () => {
   it('fails after its budget, naming the pods still there and the budget blocking them', async () => {
     const { ctx } = world({ refuse: (name) => name === 'api-b', pdbs: [apiPdb] });
     await assert.rejects(drainNode(ctx, 'w1', { intervalMs: 5, budgetMs: 60 }), (err: Error) =>
-      err instanceof FaultError && /drain of node w1 did not finish within .*: 1 pod\(s\) of namespace kp-t still on it: api-b \(eviction refused \d+× by PodDisruptionBudget api-pdb/.test(err.message));
+      err instanceof FaultError && err.kind === 'fail' && /drain of node w1 did not finish within .*: 1 pod\(s\) of namespace kp-t still on it: api-b \(eviction refused \d+× by PodDisruptionBudget api-pdb/.test(err.message));
     assert.deepEqual(ctx.journal.pending().map((r) => r.kind), ['node.uncordon'], 'the uncordon stays pending for the After hook');
     await ctx.view.stop();
   });
@@ -153,20 +128,19 @@ describe('drainNode', () => {
 
 describe('drain with a guard ("while deployment X keeps at least N ready replicas")', () => {
   it('passes when the evictions never take the deployment below N', async () => {
-    const { ctx } = world({ pdbs: [apiPdb] });
-    const drain = createNodeDrain(ctx, { clock: systemClock, timeline: ctx.timeline }, { intervalMs: 1 });
+    const { ctx, cluster } = world({ pdbs: [apiPdb] });
     // w1 runs 2 of 3 pods; evicting both leaves 1, so only a guard of 1 holds.
-    const outcome = await drain.drainNodeRunningMost('api', { deployment: 'api', atLeast: 1 });
+    const outcome = await nodeDrain.inject(ctx, { deployment: 'api', guard: { deployment: 'api', atLeast: 1 } });
     assert.equal(outcome.target, 'node/w1');
+    assert.equal(outcome.state.node, 'w1');
     assert.ok(ctx.timeline.events().some((e) => e.kind === 'condition.met' && /at least 1 ready replica while node w1 is drained/.test(e.expectation)));
-    await drain.expectNoPodOnDrainedNode('api');
+    assert.deepEqual(cluster.all('Pod', NS).filter((p) => p.spec?.nodeName === 'w1' && p.metadata?.labels?.app === 'api'), []);
     await ctx.view.stop();
   });
 
   it('fails the moment ready replicas drop below N and says no PodDisruptionBudget protects the deployment', async () => {
     const { ctx } = world();
-    const drain = createNodeDrain(ctx, { clock: systemClock, timeline: ctx.timeline }, { intervalMs: 1 });
-    await assert.rejects(drain.drainNodeRunningMost('api', { deployment: 'api', atLeast: 2 }), (err: Error) => {
+    await assert.rejects(nodeDrain.inject(ctx, { deployment: 'api', guard: { deployment: 'api', atLeast: 2 } }), (err: Error) => {
       assert.ok(err instanceof ConditionError, String(err));
       assert.match(err.message, /Expected: at least 2 ready replicas while node w1 is drained/);
       assert.match(err.message, /Received: 1\/3 ready/);
@@ -179,15 +153,7 @@ describe('drain with a guard ("while deployment X keeps at least N ready replica
   it('names the budget in the hint when one exists but the deployment still dropped', async () => {
     const loose = { ...apiPdb, spec: { maxUnavailable: 2, selector: { matchLabels: { app: 'api' } } }, status: { currentHealthy: 3, desiredHealthy: 1, disruptionsAllowed: 2 } };
     const { ctx } = world({ pdbs: [loose] });
-    const drain = createNodeDrain(ctx, { clock: systemClock, timeline: ctx.timeline }, { intervalMs: 1 });
-    await assert.rejects(drain.drainNodeRunningMost('api', { deployment: 'api', atLeast: 2 }), /Hint: +PodDisruptionBudget api-pdb \(maxUnavailable 2; 3 healthy of 1 needed, 2 disruptions allowed\) selects the pods of deployment "api"/);
-    await ctx.view.stop();
-  });
-
-  it('checks the drained node only after a drain', async () => {
-    const { ctx } = world();
-    const drain = createNodeDrain(ctx, { clock: systemClock, timeline: ctx.timeline });
-    await assert.rejects(drain.expectNoPodOnDrainedNode('api'), /no node was drained earlier in this scenario/);
+    await assert.rejects(nodeDrain.inject(ctx, { deployment: 'api', guard: { deployment: 'api', atLeast: 2 } }), /Hint: +PodDisruptionBudget api-pdb \(maxUnavailable 2; 3 healthy of 1 needed, 2 disruptions allowed\) selects the pods of deployment "api"/);
     await ctx.view.stop();
   });
 });

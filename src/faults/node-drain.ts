@@ -9,24 +9,20 @@
  * and the pods of every other user of the cluster; a test runner must not disturb those.
  * DaemonSet pods and mirror (static) pods are skipped, as kubectl drain skips them.
  */
+import { labelSelectorMatches, labelsOf } from '../cluster/predicates.ts';
 import type { ClusterClient, KubeObject } from '../cluster/types.ts';
-import type { Condition } from '../conditions/condition.ts';
 import { deploymentReadyReplicas } from '../conditions/deployment-ready.ts';
-import { now } from '../conditions/engine.ts';
-import type { EngineContext, WaitResult } from '../conditions/engine.ts';
-import { ConditionError } from '../conditions/failure-message.ts';
-import { holdsWhile } from '../conditions/holds-while.ts';
-import { noPodOnNode } from '../conditions/pod-placement.ts';
+import { holdsWhile } from '../conditions/engine.ts';
+import { waitUntil } from '../conditions/wait.ts';
+import { BUDGETS } from '../config/defaults.ts';
+import { ConditionError, FaultError } from '../failure/failure.ts';
 import { sleep } from '../util/clock.ts';
 import { formatMs } from '../util/duration.ts';
-import { FaultError } from './fault.ts';
+import { defineFault, plural } from './fault.ts';
 import type { FaultContext, FaultOutcome } from './fault.ts';
-import { cordonNode, nodeRunningMost } from './node-cordon.ts';
+import { cordonNode, uncordon } from './node-cordon.ts';
+import { nodeRunningMost } from './node-victim.ts';
 
-/** How long a drain may take, evictions refused by PodDisruptionBudgets included. */
-export const DRAIN_BUDGET_MS = 90_000;
-/** Cucumber timeout of the drain steps: the budget plus room for our own failure message. */
-export const DRAIN_STEP_CAP_MS = DRAIN_BUDGET_MS + 10_000;
 /** Pause between two attempts at a refused eviction (kubectl drain waits 5 s; shorter shows recovery sooner). */
 const RETRY_INTERVAL_MS = 1_000;
 
@@ -40,28 +36,6 @@ export function drainVictims(pods: readonly KubeObject[], node: string): KubeObj
     .filter((p) => !(p.metadata?.ownerReferences ?? []).some((o) => o.kind === 'DaemonSet' && o.controller))
     .filter((p) => !p.metadata?.annotations?.[MIRROR_ANNOTATION])
     .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
-}
-
-interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
-}
-
-/** metav1.LabelSelector semantics: all terms must hold; an empty selector matches everything. */
-export function labelSelectorMatches(selector: LabelSelector | undefined | null, labels: Record<string, string>): boolean {
-  if (!selector) return false; // a PDB without selector selects nothing (policy/v1)
-  const byLabel = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-  return byLabel && (selector.matchExpressions ?? []).every((e) => {
-    const has = Object.hasOwn(labels, e.key);
-    const value = labels[e.key] ?? '';
-    switch (e.operator) {
-      case 'In': return has && (e.values ?? []).includes(value);
-      case 'NotIn': return !has || !(e.values ?? []).includes(value);
-      case 'Exists': return has;
-      case 'DoesNotExist': return !has;
-      default: return false;
-    }
-  });
 }
 
 /** PodDisruptionBudgets of a namespace (raw GET: PDBs are not a kind the runner watches). */
@@ -139,7 +113,7 @@ export interface DrainOptions {
 /** The PDBs selecting `pod`, described; a lookup failure is named instead of failing the drain. */
 async function pdbsOf(client: ClusterClient, namespace: string, pod: KubeObject | undefined): Promise<string> {
   try {
-    const labels = pod?.metadata?.labels ?? {};
+    const labels = labelsOf(pod);
     const matching = (await listPdbs(client, namespace)).filter((p) => labelSelectorMatches(p.spec?.selector, labels));
     return matching.length ? matching.map(describePdb).join(', ') : 'no PodDisruptionBudget selects it (API throttling?)';
   } catch (err) {
@@ -153,11 +127,11 @@ async function pdbsOf(client: ClusterClient, namespace: string, pod: KubeObject 
  * PodDisruptionBudget at work.
  * @throws FaultError naming the pods still there and the budgets blocking them when time runs out
  */
-export async function drainNode(ctx: FaultContext, node: string, options: DrainOptions = {}): Promise<FaultOutcome> {
+export async function drainNode(ctx: FaultContext, node: string, options: DrainOptions = {}): Promise<FaultOutcome<undefined>> {
   const started = Date.now();
-  const deadline = started + (options.budgetMs ?? DRAIN_BUDGET_MS);
+  const deadline = started + (options.budgetMs ?? BUDGETS.drain);
   const ns = ctx.view.namespace;
-  await cordonNode(ctx, node);
+  await cordonNode(ctx, node, 'node-drain');
   await ctx.view.ready();
   const victims = drainVictims(ctx.view.pods.list(), node).map((p) => ({ name: p.metadata?.name ?? '', uid: p.metadata?.uid }));
   const names = victims.map((v) => v.name);
@@ -171,7 +145,7 @@ export async function drainNode(ctx: FaultContext, node: string, options: DrainO
   // Stopped when the drain ends early (a FaultError, or the caller's abort), so no timer outlives it.
   const local = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, local.signal]) : local.signal;
-  const allGone = waitFor(ctx, () => victims.every(isGone), deadline, signal);
+  const allGone = waitUntil([ctx.view.pods], () => (victims.every(isGone) ? true : undefined), { timeoutMs: Math.max(0, deadline - Date.now()), signal });
   allGone.catch(() => {}); // awaited below only when every eviction went through
   try {
     return await evictAll();
@@ -179,7 +153,7 @@ export async function drainNode(ctx: FaultContext, node: string, options: DrainO
     local.abort(new Error('drain ended'));
   }
 
-  async function evictAll(): Promise<FaultOutcome> {
+  async function evictAll(): Promise<FaultOutcome<undefined>> {
     const results = await Promise.all(victims.map((v) => evictUntilAllowed(ctx.client, ns, v.name, {
       deadline,
       intervalMs: options.intervalMs,
@@ -196,73 +170,16 @@ export async function drainNode(ctx: FaultContext, node: string, options: DrainO
     const refused = results.reduce((n, r) => n + r.refusals, 0);
     if (blocked.length) {
       const details = await Promise.all(blocked.map(async (r) => `${r.pod} (eviction refused ${r.refusals}× by ${await pdbsOf(ctx.client, ns, ctx.view.pods.get(r.pod))})`));
-      throw new FaultError(`drain of node ${node} did not finish within ${formatMs(deadline - started)}: ${blocked.length} pod(s) of namespace ${ns} still on it: ${details.join('; ')}. a PodDisruptionBudget whose minAvailable equals the replicas (or maxUnavailable 0) blocks every drain: leave room for one disruption`);
+      throw new FaultError(`drain of node ${node} did not finish within ${formatMs(deadline - started)}: ${blocked.length} pod(s) of namespace ${ns} still on it: ${details.join('; ')}. a PodDisruptionBudget whose minAvailable equals the replicas (or maxUnavailable 0) blocks every drain: leave room for one disruption`, 'fail');
     }
-    try {
-      await allGone;
-    } catch (err) {
-      if (options.signal?.aborted) throw err;
+    if (!(await allGone).met) {
       const left = victims.filter((v) => !isGone(v)).map((v) => v.name);
-      throw new FaultError(`drain of node ${node}: evicted ${left.join(', ')} but the API still showed them after ${formatMs(deadline - started)} (a long terminationGracePeriodSeconds?)`);
+      throw new FaultError(`drain of node ${node}: evicted ${left.join(', ')} but the API still showed them after ${formatMs(deadline - started)} (a long terminationGracePeriodSeconds?)`, 'fail');
     }
-    const outcome = { fault: 'node-drain', target: `node/${node}`, detail: `evicted ${names.length} pod(s) in ${formatMs(Date.now() - started)}${refused ? `, after ${refused} refused eviction(s)` : ''}: ${names.join(', ') || 'none'}` };
+    const outcome = { fault: 'node-drain', target: `node/${node}`, detail: `evicted ${names.length} pod(s) in ${formatMs(Date.now() - started)}${refused ? `, after ${refused} refused eviction(s)` : ''}: ${names.join(', ') || 'none'}`, state: undefined };
     ctx.timeline.record({ kind: 'marker', label: `drain of node ${node} finished: ${outcome.detail}` });
     return outcome;
   }
-}
-
-/** Resolves when `done()` holds, re-checked on every pod change; rejects at the deadline or on abort. */
-function waitFor(ctx: FaultContext, done: () => boolean, deadline: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const finish = (err?: unknown): void => {
-      clearTimeout(timer);
-      unsubscribe();
-      signal?.removeEventListener('abort', onAbort);
-      if (err) reject(err); else resolve();
-    };
-    const onAbort = (): void => finish(signal?.reason ?? new Error('aborted'));
-    const unsubscribe = ctx.view.pods.onChange(() => { if (done()) finish(); });
-    const timer = setTimeout(() => finish(new Error('deadline')), Math.max(0, deadline - Date.now()));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (signal?.aborted) onAbort();
-    else if (done()) finish();
-  });
-}
-
-/** Drain steps' entry points (scenario.ts builds one per scenario). */
-export interface NodeDrainOps {
-  /**
-   * "I drain the node running the most X pods": returns once every pod of the namespace on it is
-   * evicted and gone. With `guard`, deployment guard.deployment must keep at least guard.atLeast
-   * ready replicas for the whole drain (checked on every watch change; the drain stops at once if not).
-   */
-  drainNodeRunningMost(deployment: string, guard?: { deployment: string; atLeast: number }): Promise<FaultOutcome>;
-  /** Checks, now, that no live pod of the deployment is on the node drained by this scenario. */
-  expectNoPodOnDrainedNode(deployment: string): Promise<WaitResult>;
-}
-
-/** Builds the drain operations of one scenario. */
-export function createNodeDrain(fault: FaultContext, engine: EngineContext, options: Omit<DrainOptions, 'signal'> = {}): NodeDrainOps {
-  let drained: string | undefined;
-  const stores = { deployments: fault.view.deployments, pods: fault.view.pods };
-  return {
-    async drainNodeRunningMost(deployment, guard) {
-      const node = await nodeRunningMost(fault, deployment);
-      drained = node;
-      if (!guard) return drainNode(fault, node, options);
-      const condition: Condition = deploymentReadyReplicas(stores, fault.view.namespace, guard.deployment, guard.atLeast, 'at least');
-      try {
-        return await holdsWhile(condition, `while node ${node} is drained`, (signal) => drainNode(fault, node, { ...options, signal }), engine);
-      } catch (err) {
-        if (!(err instanceof ConditionError)) throw err;
-        throw new ConditionError({ ...err.details, verdictLine: `${err.details.verdictLine}\n${await pdbHint(fault, guard.deployment)}` });
-      }
-    },
-    async expectNoPodOnDrainedNode(deployment) {
-      if (!drained) throw new Error('no node was drained earlier in this scenario (use "I drain the node running the most … pods" first)');
-      return now(noPodOnNode(stores, fault.view.namespace, deployment, drained), engine);
-    },
-  };
 }
 
 /** What the PodDisruptionBudgets of the namespace say about the deployment's pods, for the failure message. */
@@ -272,9 +189,33 @@ async function pdbHint(fault: FaultContext, deployment: string): Promise<string>
   const labels = (d?.spec?.template?.metadata?.labels ?? {}) as Record<string, string>;
   try {
     const pdbs = (await listPdbs(fault.client, ns)).filter((p) => labelSelectorMatches(p.spec?.selector, labels));
-    if (!pdbs.length) return `Hint:     no PodDisruptionBudget protects deployment "${deployment}" (none in namespace ${ns} selects its pods), so a drain may evict all of its pods at once`;
-    return `Hint:     ${pdbs.map(describePdb).join(', ')} selects the pods of deployment "${deployment}"; check its minAvailable/maxUnavailable against the replicas`;
+    if (!pdbs.length) return `no PodDisruptionBudget protects deployment "${deployment}" (none in namespace ${ns} selects its pods), so a drain may evict all of its pods at once`;
+    return `${pdbs.map(describePdb).join(', ')} selects the pods of deployment "${deployment}"; check its minAvailable/maxUnavailable against the replicas`;
   } catch (err) {
-    return `Hint:     could not read the PodDisruptionBudgets of namespace ${ns}: ${(err as Error).message}`;
+    return `could not read the PodDisruptionBudgets of namespace ${ns}: ${(err as Error).message}`;
   }
 }
+
+/** "I drain the node running the most X pods [while deployment G keeps at least N ready replicas]". */
+export interface DrainArgs {
+  deployment: string;
+  guard?: { deployment: string; atLeast: number };
+}
+
+export const nodeDrain = defineFault<DrainArgs, { node: string }>({
+  name: 'node-drain',
+  describe: (a, seed) => `node-drain: cordon the node running the most "${a.deployment}" pods (ties broken with seed ${seed}), then evict the scenario namespace's pods on it through the Eviction API, retrying while a PodDisruptionBudget refuses${a.guard ? `; deployment "${a.guard.deployment}" must keep at least ${plural(a.guard.atLeast, 'ready replica')} throughout` : ''} (uncordoned afterwards)`,
+  undos: [uncordon],
+  async inject(ctx, a) {
+    const node = await nodeRunningMost(ctx, a.deployment);
+    const drained = (outcome: FaultOutcome<undefined>): FaultOutcome<{ node: string }> => ({ ...outcome, state: { node } });
+    if (!a.guard) return drained(await drainNode(ctx, node));
+    const condition = deploymentReadyReplicas({ deployments: ctx.view.deployments, pods: ctx.view.pods }, ctx.view.namespace, a.guard.deployment, a.guard.atLeast, 'at least');
+    try {
+      return drained(await holdsWhile(condition, `while node ${node} is drained`, (signal) => drainNode(ctx, node, { signal }), ctx.engine));
+    } catch (err) {
+      if (!(err instanceof ConditionError)) throw err;
+      throw err.withHint(await pdbHint(ctx, a.guard.deployment));
+    }
+  },
+});

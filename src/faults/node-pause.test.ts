@@ -1,22 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createFakeCluster } from '../cluster/fake-client.ts';
-import type { FakeCluster } from '../cluster/fake-client.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
+import type { FakeCluster } from '../testing/fake-cluster.ts';
+import { fakeFaultContext } from '../testing/fault-context.ts';
 import { unpauseNode } from '../cluster/kind-nodes.ts';
 import type { KubeObject } from '../cluster/types.ts';
 import type { NodeContainerInfo, NodeContainers } from '../cluster/kind-nodes.ts';
-import { createNamespaceView } from '../cluster/view.ts';
-import { openScope } from '../journal/journal.ts';
-import { createTimeline } from '../timeline/timeline.ts';
-import { systemClock } from '../util/clock.ts';
-import { createRng } from '../util/rng.ts';
 import type { FaultContext } from './fault.ts';
-import { pauseNode } from './node-pause.ts';
-import { nodeRunningMost } from './node-cordon.ts';
-import { nodesRunning } from '../self-healing/node-death.ts';
+import { nodePause } from './node-pause.ts';
+import { checkNodeVictim, nodeRunningMost, nodesRunning, untilNodeLossNoticed } from './node-victim.ts';
 
 const NS = 'kp-t';
 const node = (name: string, ready: boolean, controlPlane = false): KubeObject => ({
@@ -48,7 +40,7 @@ function fakeDocker(containers: Record<string, NodeContainerInfo>, onPause: (nam
   return { docker, calls };
 }
 
-function world(): { ctx: FaultContext; cluster: FakeCluster } {
+function world(docker?: NodeContainers): { ctx: FaultContext; cluster: FakeCluster } {
   const cluster = createFakeCluster({ context: 'kind-kubeproof' });
   cluster.put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: NS }, spec: { replicas: 3, selector: { matchLabels: { app: 'api' } } } });
   cluster.put(node('cp', true, true));
@@ -57,11 +49,7 @@ function world(): { ctx: FaultContext; cluster: FakeCluster } {
   cluster.put(pod('api-a', 'w1', true));
   cluster.put(pod('api-b', 'w1', true));
   cluster.put(pod('api-c', 'w2', true));
-  const ctx: FaultContext = {
-    client: cluster, view: createNamespaceView(cluster, NS), timeline: createTimeline(systemClock),
-    journal: openScope(mkdtempSync(join(tmpdir(), 'kp-pause-')), 's'), rng: createRng(1, 'scenario'),
-  };
-  return { ctx, cluster };
+  return { ctx: fakeFaultContext(cluster, NS, { nodes: docker ? { containers: docker } : {} }), cluster };
 }
 
 const workers = (): Record<string, NodeContainerInfo> => ({
@@ -70,17 +58,20 @@ const workers = (): Record<string, NodeContainerInfo> => ({
   w2: { status: 'running', cluster: 'kubeproof', role: 'worker' },
 });
 
-describe('pauseNode', () => {
-  it('journals the unpause before pausing, then returns once the node and its pods are seen not Ready', async () => {
-    const { ctx, cluster } = world();
+describe('nodePause', () => {
+  it('pauses the node running the most pods, journalling the unpause first, and returns once the node and its pods are seen not Ready', async () => {
     let journalAtPause: string[] = [];
+    let ctx: FaultContext | undefined;
+    let cluster: FakeCluster | undefined;
     const { docker, calls } = fakeDocker(workers(), () => {
-      journalAtPause = ctx.journal.pending().map((r) => `${r.kind} ${r.params.name}`);
+      journalAtPause = ctx?.journal.pending().map((r) => `${r.kind} ${r.params.name}`) ?? [];
       // What the node lifecycle controller does ~grace period later: node Unknown, its pods NotReady.
-      setTimeout(() => { cluster.put(node('w1', false)); cluster.put(pod('api-a', 'w1', false)); cluster.put(pod('api-b', 'w1', false)); }, 20);
+      setTimeout(() => { cluster?.put(node('w1', false)); cluster?.put(pod('api-a', 'w1', false)); cluster?.put(pod('api-b', 'w1', false)); }, 20);
     });
+    ({ ctx, cluster } = world(docker));
     await ctx.view.ready();
-    const outcome = await pauseNode(ctx, 'w1', { docker, cluster: 'kubeproof', deployment: 'api', noticeWithinMs: 2_000 });
+    const outcome = await nodePause.inject(ctx, { deployment: 'api' });
+    assert.equal(outcome.state.node, 'w1');
     assert.deepEqual(journalAtPause, ['node.unpause w1']);
     assert.deepEqual(calls, ['pause w1']);
     assert.match(outcome.detail, /^paused; NotReady after \d+\.\ds$/);
@@ -89,34 +80,45 @@ describe('pauseNode', () => {
   });
 
   it('fails with what it saw when Kubernetes does not notice the death in time', async () => {
-    const { ctx } = world();
-    const { docker } = fakeDocker(workers());
+    const { ctx } = world(fakeDocker(workers()).docker);
     await ctx.view.ready();
-    await assert.rejects(pauseNode(ctx, 'w1', { docker, cluster: 'kubeproof', deployment: 'api', noticeWithinMs: 50 }),
-      /paused node w1, but after 0\.05s Kubernetes still shows node Ready with Ready "api" pods \[api-a, api-b\]; check kube-controller-manager --node-monitor-grace-period/);
-    // The undo stays journalled, so After/--janitor unpause the node.
-    assert.deepEqual(ctx.journal.pending().map((r) => r.kind), ['node.unpause']);
+    await assert.rejects(untilNodeLossNoticed(ctx, 'w1', 'api', 'node-pause', 'docker pause', 50),
+      /node-pause: docker pause on node w1 done, but after 0\.05s Kubernetes still shows the node Ready with Ready "api" pods \[api-a, api-b\]; check kube-controller-manager --node-monitor-grace-period/);
     await ctx.view.stop();
   });
 
   const refusals: Array<[string, string, (c: Record<string, NodeContainerInfo>) => void, RegExp]> = [
-    ['the control plane', 'cp', () => {}, /refusing to kill node "cp": it is the control plane/],
-    ['a second node while one is paused', 'w1', (c) => { c.w2!.status = 'paused'; }, /node w2 is already paused .*never pauses two nodes/],
+    ['the control plane', 'cp', () => {}, /refusing node "cp": it is the control plane/],
+    ['a second node while one is paused', 'w1', (c) => { c.w2!.status = 'paused'; }, /node w2 is already paused .*never takes down two nodes/],
     ['a container of another kind cluster', 'w1', (c) => { c.w1!.cluster = 'other'; }, /belongs to kind cluster "other", not "kubeproof"/],
     ['a node without a container', 'w1', (c) => { delete c.w1; }, /no docker container of that name/],
   ];
   for (const [what, victim, arrange, message] of refusals) {
     it(`refuses ${what}, without journalling or pausing anything`, async () => {
-      const { ctx } = world();
       const containers = workers();
       arrange(containers);
       const { docker, calls } = fakeDocker(containers);
-      await assert.rejects(pauseNode(ctx, victim, { docker, cluster: 'kubeproof', deployment: 'api', noticeWithinMs: 50 }), message);
+      const { ctx } = world(docker);
+      await assert.rejects(checkNodeVictim(ctx, victim, 'node-pause'), message);
       assert.deepEqual(calls, []);
       assert.deepEqual(ctx.journal.pending(), []);
       await ctx.view.stop();
     });
   }
+});
+
+describe('nodePause refusing its victim', () => {
+  it('checks the victim before journalling or pausing anything', async () => {
+    const containers = workers();
+    containers.w2!.status = 'paused';
+    const { docker, calls } = fakeDocker(containers);
+    const { ctx } = world(docker);
+    await assert.rejects(nodePause.inject(ctx, { deployment: 'api' }), /node w2 is already paused/);
+    assert.deepEqual(calls, []);
+    assert.deepEqual(ctx.journal.pending(), []);
+    assert.equal(ctx.timeline.last('fault.injected'), undefined);
+    await ctx.view.stop();
+  });
 });
 
 describe('unpauseNode (the node.unpause undo)', () => {
@@ -160,7 +162,7 @@ describe('choosing the victim while sparing a workload (the database)', () => {
 
   it('says so when every node running the workload is spared', async () => {
     const { ctx } = world();
-    await assert.rejects(nodeRunningMost(ctx, 'api', new Set(['w1', 'w2'])), /deployment "api" has no scheduled pod outside the spared node\(s\) w1, w2/);
+    await assert.rejects(nodeRunningMost(ctx, 'api', new Set(['w1', 'w2'])), (e: Error & { kind?: string }) => e.kind === 'fail' && /deployment "api" has no scheduled pod outside the spared node\(s\) w1, w2/.test(e.message));
     await assert.rejects(nodesRunning(ctx, 'nosuch'), /no Deployment or StatefulSet "nosuch" in namespace kp-t to spare/);
     await ctx.view.stop();
   });

@@ -1,19 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createFakeCluster } from '../cluster/fake-client.ts';
-import { createNamespaceView } from '../cluster/view.ts';
-import { openScope } from '../journal/journal.ts';
-import { createTimeline } from '../timeline/timeline.ts';
-import { systemClock } from '../util/clock.ts';
-import { createRng } from '../util/rng.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
+import { fakeFaultContext } from '../testing/fault-context.ts';
 import { FaultError } from './fault.ts';
 import type { FaultContext } from './fault.ts';
-import { killPercent, killPods } from './pod-kill.ts';
-import { scaleDeployment } from './deployment-scale.ts';
-import { cordonNode, nodeRunningMost } from './node-cordon.ts';
+import { podKill } from './pod-kill.ts';
+import { deploymentScale } from './deployment-scale.ts';
+import { cordonNode } from './node-cordon.ts';
+import { nodeRunningMost } from './node-victim.ts';
 
 const NS = 'kp-t';
 
@@ -24,17 +18,13 @@ function world(seed: number): { ctx: FaultContext; cluster: ReturnType<typeof cr
     cluster.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `api-${i}`, namespace: NS, labels: { app: 'api' } }, spec: { nodeName: node }, status: { phase: 'Running' } });
   }
   for (const n of ['w1', 'w2', 'w3']) cluster.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: n }, spec: {} });
-  const ctx: FaultContext = {
-    client: cluster, view: createNamespaceView(cluster, NS), timeline: createTimeline(systemClock),
-    journal: openScope(mkdtempSync(join(tmpdir(), 'kp-fault-')), 's'), rng: createRng(seed, 'scenario'),
-  };
-  return { ctx, cluster };
+  return { ctx: fakeFaultContext(cluster, NS, { seed }), cluster };
 }
 
 describe('killPods', () => {
   it('deletes the seeded choice of victims and records the fault', async () => {
     const { ctx, cluster } = world(1);
-    const outcome = await killPods(ctx, 'api', 2);
+    const outcome = await podKill.inject(ctx, { deployment: 'api', count: 2 });
     const alive = cluster.all('Pod', NS).map((p) => p.metadata?.name);
     assert.equal(alive.length, 3);
     for (const victim of outcome.detail.replace('killed ', '').split(', ')) assert.ok(!alive.includes(victim), `${victim} still exists`);
@@ -42,15 +32,15 @@ describe('killPods', () => {
   });
 
   it('chooses the same victims again with the same seed (--seed replays)', async () => {
-    assert.equal((await killPods(world(99).ctx, 'api', 2)).detail, (await killPods(world(99).ctx, 'api', 2)).detail);
+    assert.equal((await podKill.inject(world(99).ctx, { deployment: 'api', count: 2 })).detail, (await podKill.inject(world(99).ctx, { deployment: 'api', count: 2 })).detail);
   });
 
   it('refuses to kill more pods than are running, saying how many there are', async () => {
-    await assert.rejects(killPods(world(1).ctx, 'api', 9), (e: Error) => e instanceof FaultError && /only 5 running/.test(e.message));
+    await assert.rejects(podKill.inject(world(1).ctx, { deployment: 'api', count: 9 }), (e: Error) => e instanceof FaultError && e.kind === 'fail' && /only 5 running/.test(e.message));
   });
 
-  it('names the namespace when the deployment does not exist', async () => {
-    await assert.rejects(killPods(world(1).ctx, 'web', 1), /deployment "web": it does not exist in namespace kp-t/);
+  it('names the namespace and what exists when the deployment does not exist (bad input, not a FAIL)', async () => {
+    await assert.rejects(podKill.inject(world(1).ctx, { deployment: 'web', count: 1 }), (e: Error & { kind?: string }) => e.kind === 'input' && /no deployment "web" in namespace kp-t \(it has: api\)/.test(e.message));
   });
 });
 
@@ -59,21 +49,21 @@ describe('killPercent', () => {
   for (const [percent, killed] of cases) {
     it(`${percent}% of 5 replicas kills ${killed} (rounded up)`, async () => {
       const { ctx, cluster } = world(1);
-      await killPercent(ctx, 'api', percent);
+      await podKill.inject(ctx, { deployment: 'api', percent });
       assert.equal(cluster.all('Pod', NS).length, 5 - killed);
     });
   }
 
   it('refuses a percentage outside 1..100', async () => {
-    await assert.rejects(killPercent(world(1).ctx, 'api', 0), /give a percentage from 1 to 100/);
-    await assert.rejects(killPercent(world(1).ctx, 'api', 150), /give a percentage from 1 to 100/);
+    await assert.rejects(podKill.inject(world(1).ctx, { deployment: 'api', percent: 0 }), /give a percentage from 1 to 100/);
+    await assert.rejects(podKill.inject(world(1).ctx, { deployment: 'api', percent: 150 }), /give a percentage from 1 to 100/);
   });
 });
 
-describe('scaleDeployment', () => {
+describe('deploymentScale', () => {
   it('journals the previous replica count before scaling', async () => {
     const { ctx, cluster } = world(1);
-    await scaleDeployment(ctx, 'api', 2);
+    await deploymentScale.inject(ctx, { deployment: 'api', replicas: 2 });
     assert.equal((await cluster.get('Deployment', 'api', NS))?.spec?.replicas, 2);
     assert.deepEqual(ctx.journal.pending().map((r) => [r.kind, r.params.replicas]), [['deployment.scale', 5]]);
   });

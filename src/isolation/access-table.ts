@@ -7,6 +7,7 @@
  *   | app=api in partner  | pod/postgres-0   | 5432 | blocked |
  *   | namespace partner   | api.example.svc  | 80   | blocked |
  */
+import { InputError } from '../failure/failure.ts';
 
 /** Where a probe pod runs: a namespace alias (undefined = the scenario's namespace) and its labels. */
 export interface ProbeSource {
@@ -32,7 +33,7 @@ export interface AccessPath {
 }
 
 /** A table that cannot be understood; the message names the row and what to write instead. */
-export class AccessTableError extends Error {
+export class AccessTableError extends InputError {
   override name = 'AccessTableError';
 }
 

@@ -1,24 +1,19 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createFakeCluster } from '../cluster/fake-client.ts';
-import { createNamespaceView } from '../cluster/view.ts';
-import { openScope } from '../journal/journal.ts';
-import { executeUndo } from '../journal/undo-kinds.ts';
-import { createTimeline } from '../timeline/timeline.ts';
-import { systemClock } from '../util/clock.ts';
-import { aliasNamespaceName, createIsolation } from './isolation.ts';
+import { executeUndo } from '../journal/undo.ts';
+import { UNDOS } from '../registry.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
+import { fakeNodes } from '../testing/fault-context.ts';
+import { fakeScenarioDeps } from '../testing/scenario-deps.ts';
+import { aliasNamespaceName } from '../workloads/namespaces.ts';
+import { createIsolationOps } from './isolation.ts';
 
 const NS = 'kp-abc123-only-api-reaches-postgres-4242';
 
 function setup() {
   const cluster = createFakeCluster();
-  const journal = openScope(mkdtempSync(join(tmpdir(), 'kp-iso-')), 's');
-  const timeline = createTimeline(systemClock);
-  const isolation = createIsolation({ client: cluster, namespace: NS, runId: 'abc123', scenarioName: 's', journal, timeline, view: createNamespaceView(cluster, NS), engine: { clock: systemClock, timeline } });
-  return { cluster, journal, isolation };
+  const deps = fakeScenarioDeps(cluster, NS);
+  return { cluster, deps, journal: deps.journal, isolation: createIsolationOps(deps), cutOff: (alias?: string) => deps.faults.inject('namespace-cutoff', alias ? { alias } : {}) };
 }
 
 describe('aliasNamespaceName', () => {
@@ -29,7 +24,7 @@ describe('aliasNamespaceName', () => {
   });
 });
 
-describe('createIsolation', () => {
+describe('isolation operations', () => {
   it('journals the deletion of another namespace before creating it, owned and labelled', async () => {
     const { cluster, journal, isolation } = setup();
     const name = await isolation.anotherNamespace('partner', 'team=trusted');
@@ -40,32 +35,32 @@ describe('createIsolation', () => {
   });
 
   it('cuts a namespace off with a deny-all policy whose deletion was journalled first, and the undo removes it', async () => {
-    const { cluster, journal, isolation } = setup();
-    const outcome = await isolation.cutOff();
+    const { cluster, journal, cutOff } = setup();
+    const outcome = await cutOff();
     assert.equal(outcome.target, `namespace/${NS}`);
     const policy = await cluster.get('NetworkPolicy', 'kubeproof-cut-off', NS);
     assert.deepEqual(policy?.spec, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     const [undo] = journal.pending();
     assert.equal(undo?.kind, 'networkpolicy.delete');
-    const result = await executeUndo(cluster, undo!);
+    const deps = { client: cluster, nodes: fakeNodes() };
+    const result = await executeUndo(UNDOS, deps, undo!);
     assert.equal(result.ok, true, result.message);
     assert.equal(await cluster.get('NetworkPolicy', 'kubeproof-cut-off', NS), undefined);
-    assert.match((await executeUndo(cluster, undo!)).message, /was already gone/);
+    assert.match((await executeUndo(UNDOS, deps, undo!)).message, /was already gone/);
   });
 
-  it('refuses to cut off an unknown namespace alias, saying how to create it', async () => {
-    await assert.rejects(setup().isolation.cutOff('partner'), /namespace "partner" is unknown here: create it first with 'Given another namespace "partner"'/);
+  it('refuses to cut off an unknown namespace alias, saying how to create it (bad input)', async () => {
+    await assert.rejects(setup().cutOff('partner'), (e: Error & { kind?: string }) => e.kind === 'input' && /namespace "partner" is unknown here: create it first with 'Given another namespace "partner"'/.test(e.message));
   });
 
   it('reconnects early: deletes the cut-off policy now and marks its undo done, so After does not run it again', async () => {
-    const { cluster, journal, isolation } = setup();
-    await isolation.cutOff();
-    const outcome = await isolation.reconnect();
-    assert.match(outcome.detail, /reconnected: NetworkPolicy .*\/kubeproof-cut-off deleted/);
+    const { cluster, journal, isolation, cutOff } = setup();
+    await cutOff();
+    assert.match(await isolation.reconnect(), /reconnected: NetworkPolicy .*\/kubeproof-cut-off deleted/);
     assert.equal(await cluster.get('NetworkPolicy', 'kubeproof-cut-off', NS), undefined);
     assert.deepEqual(journal.pending(), []);
     // Cut off again after a reconnect: a fresh policy and a fresh undo.
-    await isolation.cutOff();
+    await cutOff();
     assert.equal(journal.pending().length, 1);
   });
 
@@ -74,8 +69,8 @@ describe('createIsolation', () => {
   });
 
   it('refuses a second cut-off of the same namespace', async () => {
-    const { isolation } = setup();
-    await isolation.cutOff();
-    await assert.rejects(isolation.cutOff(), /already cut off/);
+    const { cutOff } = setup();
+    await cutOff();
+    await assert.rejects(cutOff(), /already cut off/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { describePolicy, policiesSelecting, selectorMatches } from './policies.ts';
+import { describePolicy, policiesSelecting } from './policies.ts';
 
 const demoShop = {
   metadata: { name: 'postgres-allow-api-auth' },
@@ -11,15 +11,6 @@ const demoShop = {
   },
 };
 const denyAll = { metadata: { name: 'deny-all' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
-
-describe('selectorMatches', () => {
-  it('treats an empty selector as every pod and applies matchExpressions', () => {
-    assert.equal(selectorMatches({}, { app: 'x' }), true);
-    assert.equal(selectorMatches({ matchLabels: { app: 'postgres' } }, { app: 'api' }), false);
-    assert.equal(selectorMatches({ matchExpressions: [{ key: 'app', operator: 'In', values: ['api', 'auth'] }] }, { app: 'auth' }), true);
-    assert.equal(selectorMatches({ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, { app: 'auth' }), false);
-  });
-});
 
 describe('policiesSelecting / describePolicy', () => {
   it('finds the policies that select postgres for ingress and describes them in one line', () => {

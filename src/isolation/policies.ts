@@ -2,37 +2,9 @@
  * Which NetworkPolicies select a pod, in words — so a failed isolation check says which policy should
  * have allowed or dropped the path instead of leaving the student to guess.
  */
+import { formatSelector, labelSelectorMatches } from '../cluster/predicates.ts';
+import type { LabelSelector } from '../cluster/predicates.ts';
 import type { KubeObject } from '../cluster/types.ts';
-
-interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
-}
-
-/** Whether a label selector selects `labels` (empty selector = everything, as in Kubernetes). */
-export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
-  if (!selector) return true;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = e.key in labels;
-    const value = labels[e.key];
-    const values = e.values ?? [];
-    if (e.operator === 'In' && !(has && values.includes(value ?? ''))) return false;
-    if (e.operator === 'NotIn' && has && values.includes(value ?? '')) return false;
-    if (e.operator === 'Exists' && !has) return false;
-    if (e.operator === 'DoesNotExist' && has) return false;
-  }
-  return true;
-}
-
-/** "app=api,tier=db", or "(all pods)" for an empty selector. */
-export function formatSelector(selector: LabelSelector | undefined, empty = 'all pods'): string {
-  const terms = [
-    ...Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
-    ...(selector?.matchExpressions ?? []).map((e) => `${e.key} ${e.operator}${e.values?.length ? ` (${e.values.join(', ')})` : ''}`),
-  ];
-  return terms.length ? terms.join(',') : empty;
-}
 
 function describePeer(peer: { podSelector?: LabelSelector; namespaceSelector?: LabelSelector; ipBlock?: { cidr: string } }): string {
   if (peer.ipBlock) return `ipBlock ${peer.ipBlock.cidr}`;
@@ -65,6 +37,7 @@ export function describePolicy(policy: KubeObject): string {
 export function policiesSelecting(policies: readonly KubeObject[], labels: Record<string, string>, direction: 'Ingress' | 'Egress'): KubeObject[] {
   return policies.filter((p) => {
     const types: string[] = p.spec?.policyTypes ?? (p.spec?.egress ? ['Ingress', 'Egress'] : ['Ingress']);
-    return types.includes(direction) && selectorMatches(p.spec?.podSelector, labels);
+    // podSelector is required by the API; {} selects every pod of the namespace.
+    return types.includes(direction) && labelSelectorMatches(p.spec?.podSelector ?? {}, labels);
   });
 }

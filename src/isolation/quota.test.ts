@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFakeCluster } from '../cluster/fake-client.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
 import type { KubeObject } from '../cluster/types.ts';
 import { expectLimitRangeDefaults, expectRejectedByLimitRange } from './quota.ts';
 

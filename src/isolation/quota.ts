@@ -6,7 +6,8 @@
  * meant to run: they are deleted at once.
  */
 import type { ClusterClient, KubeObject } from '../cluster/types.ts';
-import { AccessCheckError } from '../rbac/access-review.ts';
+import { ConditionError, InputError } from '../failure/failure.ts';
+import type { Failure } from '../failure/failure.ts';
 import { probeImage } from './probe-pod.ts';
 
 type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
@@ -22,6 +23,9 @@ function checkPod(name: string, resources: Resources | undefined): KubeObject {
     },
   };
 }
+
+/** A failed admission check: what was expected of `subject` and what admission did. */
+const refused = (subject: string, matcher: string, f: Pick<Failure, 'expected' | 'received' | 'hint' | 'cause'>): ConditionError => new ConditionError({ subject, matcher, ...f });
 
 const cpuResources = (cpu: string): Resources => ({ requests: { cpu, memory: '16Mi' }, limits: { cpu, memory: '16Mi' } });
 
@@ -66,23 +70,24 @@ async function quotaInForce(client: ClusterClient, namespace: string, quota: str
     }
     await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))));
   }
-  throw new AccessCheckError(`ResourceQuota ${namespace}/${quota} is not in force after ${timeoutMs / 1000}s (${last}); apply it before this step`);
+  throw new InputError(`ResourceQuota ${namespace}/${quota} is not in force after ${timeoutMs / 1000}s (${last}); apply it before this step`);
 }
 
 /** Expects a pod requesting `cpu` to be rejected, with quota `quota` named in the rejection. */
 export async function expectRejectedByQuota(client: ClusterClient, namespace: string, cpu: string, quota: string): Promise<string> {
   await quotaInForce(client, namespace, quota, 15_000);
   const rejection = await tryPod(client, namespace, cpu);
-  const subject = `expect(v1/ResourceQuota ${namespace}/${quota}).toReject(pod requesting ${cpu} CPU) failed`;
-  if (rejection === undefined) throw new AccessCheckError(`${subject}\n\nExpected: the pod is rejected by quota "${quota}"\nReceived: the pod was ADMITTED (is the quota applied, and is its hard limit below ${cpu} CPU?)`);
-  if (!rejection.includes(`exceeded quota: ${quota}`)) throw new AccessCheckError(`${subject}\n\nExpected: a rejection naming quota "${quota}"\nReceived: ${rejection}`);
+  const subject = `v1/ResourceQuota ${namespace}/${quota}`;
+  const matcher = `toReject(pod requesting ${cpu} CPU)`;
+  if (rejection === undefined) throw refused(subject, matcher, { expected: `the pod is rejected by quota "${quota}"`, received: 'the pod was ADMITTED', hint: `is the quota applied, and is its hard limit below ${cpu} CPU? (kubectl describe resourcequota ${quota} -n ${namespace})` });
+  if (!rejection.includes(`exceeded quota: ${quota}`)) throw refused(subject, matcher, { expected: `a rejection naming quota "${quota}"`, received: rejection, cause: rejection });
   return rejection.replace(/^.*?: (pods ")/, '$1');
 }
 
 /** Expects a pod requesting `cpu` to be admitted in `namespace` (the pod is deleted right away). */
 export async function expectAdmitted(client: ClusterClient, namespace: string, cpu: string): Promise<string> {
   const rejection = await tryPod(client, namespace, cpu);
-  if (rejection !== undefined) throw new AccessCheckError(`expect(v1/Namespace ${namespace}).toAdmit(pod requesting ${cpu} CPU) failed\n\nExpected: admitted (quotas of other namespaces do not apply here)\nReceived: rejected — ${rejection}`);
+  if (rejection !== undefined) throw refused(`v1/Namespace ${namespace}`, `toAdmit(pod requesting ${cpu} CPU)`, { expected: 'admitted (quotas of other namespaces do not apply here)', received: `rejected — ${rejection}`, cause: rejection });
   return `a pod requesting ${cpu} CPU was admitted in ${namespace}`;
 }
 
@@ -96,11 +101,11 @@ interface ContainerLimits {
 /** Reads LimitRange `name` (raw: it is not one of the watched kinds) and returns its type: Container item. */
 async function containerLimits(client: ClusterClient, namespace: string, name: string): Promise<ContainerLimits> {
   const res = await client.getRaw(`/api/v1/namespaces/${namespace}/limitranges/${name}`);
-  if (res.status === 404) throw new AccessCheckError(`LimitRange ${namespace}/${name} does not exist; apply it before this step (kubectl get limitranges -n ${namespace})`);
+  if (res.status === 404) throw new InputError(`LimitRange ${namespace}/${name} does not exist; apply it before this step (kubectl get limitranges -n ${namespace})`);
   if (res.status !== 200) throw new Error(`reading LimitRange ${namespace}/${name} failed: HTTP ${res.status} ${res.body.slice(0, 200)}`);
   const limits = ((JSON.parse(res.body) as KubeObject).spec?.limits ?? []) as Array<ContainerLimits & { type?: string }>;
   const item = limits.find((l) => l.type === 'Container');
-  if (!item) throw new AccessCheckError(`LimitRange ${namespace}/${name} has no "type: Container" item, so it sets no per-container max or defaults (it has: ${limits.map((l) => l.type).join(', ') || 'no items'})`);
+  if (!item) throw refused(`v1/LimitRange ${namespace}/${name}`, 'toHaveContainerLimits()', { expected: 'a "type: Container" item with per-container max or defaults', received: `no Container item (it has: ${limits.map((l) => l.type).join(', ') || 'no items'})` });
   return item;
 }
 
@@ -115,11 +120,12 @@ const LIMITRANGE_SETTLE_MS = 10_000;
  * ("maximum cpu usage per Container is 500m, but limit is 2"), which must be this LimitRange's max.
  */
 export async function expectRejectedByLimitRange(client: ClusterClient, namespace: string, amount: string, resource: string, limitRange: string, settleMs = LIMITRANGE_SETTLE_MS): Promise<string> {
-  if (!RESOURCE_NAMES.includes(resource)) throw new AccessCheckError(`"${resource}" is not a container resource kubeproof checks; write cpu or memory (example: a container asking for "2" cpu)`);
+  if (!RESOURCE_NAMES.includes(resource)) throw new InputError(`"${resource}" is not a container resource kubeproof checks; write cpu or memory (example: a container asking for "2" cpu)`);
   const limits = await containerLimits(client, namespace, limitRange);
   const max = limits.max?.[resource];
-  const subject = `expect(v1/LimitRange ${namespace}/${limitRange}).toReject(container asking for ${amount} ${resource}) failed`;
-  if (max === undefined) throw new AccessCheckError(`${subject}\n\nExpected: LimitRange "${limitRange}" sets max.${resource} for containers\nReceived: its Container item has no max.${resource} (max: ${JSON.stringify(limits.max ?? {})}), so nothing bounds a container's ${resource}`);
+  const subject = `v1/LimitRange ${namespace}/${limitRange}`;
+  const matcher = `toReject(container asking for ${amount} ${resource})`;
+  if (max === undefined) throw refused(subject, matcher, { expected: `LimitRange "${limitRange}" sets max.${resource} for containers`, received: `its Container item has no max.${resource} (max: ${JSON.stringify(limits.max ?? {})}), so nothing bounds a container's ${resource}` });
   const resources: Resources = { requests: { [resource]: amount }, limits: { [resource]: amount } };
   const since = Date.now();
   let result = await tryPodWith(client, namespace, resources);
@@ -128,19 +134,24 @@ export async function expectRejectedByLimitRange(client: ClusterClient, namespac
     result = await tryPodWith(client, namespace, resources);
   }
   if ('admitted' in result) {
-    throw new AccessCheckError(`${subject}\n\nExpected: the pod is rejected: ${amount} ${resource} is above the LimitRange's max\nReceived: the pod was ADMITTED on every try for ${settleMs / 1000}s; LimitRange "${limitRange}" has max.${resource} = ${max}, which lets a container ask for ${amount}\nHint:     lower max.${resource} below ${amount} in the LimitRange (kubectl describe limitrange ${limitRange} -n ${namespace})`);
+    throw refused(subject, matcher, {
+      expected: `the pod is rejected: ${amount} ${resource} is above the LimitRange's max`,
+      received: `the pod was ADMITTED on every try for ${settleMs / 1000}s; LimitRange "${limitRange}" has max.${resource} = ${max}, which lets a container ask for ${amount}`,
+      hint: `lower max.${resource} below ${amount} in the LimitRange (kubectl describe limitrange ${limitRange} -n ${namespace})`,
+    });
   }
   const expected = `maximum ${resource} usage per Container is ${max}`;
-  if (!result.rejected.includes(expected)) throw new AccessCheckError(`${subject}\n\nExpected: a rejection stating "${expected}" (the max of LimitRange "${limitRange}")\nReceived: ${result.rejected}`);
+  if (!result.rejected.includes(expected)) throw refused(subject, matcher, { expected: `a rejection stating "${expected}" (the max of LimitRange "${limitRange}")`, received: result.rejected, cause: result.rejected });
   return `${result.rejected.replace(/^.*?forbidden: /, '')} — the max of LimitRange ${limitRange}`;
 }
 
 /** Expects a pod whose container sets no resources to be admitted with LimitRange `limitRange`'s default limits and requests. */
 export async function expectLimitRangeDefaults(client: ClusterClient, namespace: string, limitRange: string, settleMs = LIMITRANGE_SETTLE_MS): Promise<string> {
   const limits = await containerLimits(client, namespace, limitRange);
-  const subject = `expect(v1/LimitRange ${namespace}/${limitRange}).toApplyDefaults(container without resources) failed`;
+  const subject = `v1/LimitRange ${namespace}/${limitRange}`;
+  const matcher = 'toApplyDefaults(container without resources)';
   const wanted = { limits: limits.default ?? {}, requests: limits.defaultRequest ?? {} };
-  if (Object.keys(wanted.limits).length + Object.keys(wanted.requests).length === 0) throw new AccessCheckError(`${subject}\n\nExpected: LimitRange "${limitRange}" sets default and/or defaultRequest for containers\nReceived: it sets neither, so a container without resources stays without`);
+  if (Object.keys(wanted.limits).length + Object.keys(wanted.requests).length === 0) throw refused(subject, matcher, { expected: `LimitRange "${limitRange}" sets default and/or defaultRequest for containers`, received: 'it sets neither, so a container without resources stays without' });
   const since = Date.now();
   const describe = (r: Resources | undefined): string => `limits ${JSON.stringify(r?.limits ?? {})}, requests ${JSON.stringify(r?.requests ?? {})}`;
   const differences = (got: Resources | undefined): string[] => (['limits', 'requests'] as const).flatMap((part) =>
@@ -149,12 +160,18 @@ export async function expectLimitRangeDefaults(client: ClusterClient, namespace:
   // Retried briefly for the same reason as above: admission's view of LimitRanges may lag their creation.
   for (;;) {
     const result = await tryPodWith(client, namespace, undefined);
-    if ('rejected' in result) throw new AccessCheckError(`${subject}\n\nExpected: a pod without resources is admitted with the defaults\nReceived: it was REJECTED — ${result.rejected}`);
+    if ('rejected' in result) throw refused(subject, matcher, { expected: 'a pod without resources is admitted with the defaults', received: `it was REJECTED — ${result.rejected}`, cause: result.rejected });
     got = result.admitted.spec?.containers?.[0]?.resources as Resources | undefined;
     if (differences(got).length === 0 || Date.now() - since >= settleMs) break;
     await new Promise((r) => setTimeout(r, 500));
   }
   const wrong = differences(got);
-  if (wrong.length) throw new AccessCheckError(`${subject}\n\nExpected: ${describe(wanted)} (default and defaultRequest of LimitRange "${limitRange}")\nReceived: the admitted container has ${describe(got)}: ${wrong.join('; ')}\nHint:     another LimitRange in ${namespace} may set other defaults (kubectl get limitranges -n ${namespace})`);
+  if (wrong.length) {
+    throw refused(subject, matcher, {
+      expected: `${describe(wanted)} (default and defaultRequest of LimitRange "${limitRange}")`,
+      received: `the admitted container has ${describe(got)}: ${wrong.join('; ')}`,
+      hint: `another LimitRange in ${namespace} may set other defaults (kubectl get limitranges -n ${namespace})`,
+    });
+  }
   return `a container without resources was given ${describe(got)} by LimitRange ${limitRange}`;
 }

@@ -1,12 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFakeCluster } from '../cluster/fake-client.ts';
-import type { FakeCluster } from '../cluster/fake-client.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
+import type { FakeCluster } from '../testing/fake-cluster.ts';
 import type { KubeObject } from '../cluster/types.ts';
 import { createTimeline } from '../timeline/timeline.ts';
 import { systemClock } from '../util/clock.ts';
 import { parseAccessTable } from './access-table.ts';
-import { formatResults, probePaths, ProbeError } from './reachability.ts';
+import { FaultError } from '../failure/failure.ts';
+import { formatResults, probePaths } from './reachability.ts';
 
 const NS = 'kp-abc123-probe-retry-1';
 
@@ -77,7 +78,7 @@ describe('probePaths: a probe pod lost to its node is retried once', () => {
   it('gives up with an ERROR naming both losses when the retry is lost too', async () => {
     const cluster = clusterWith((pod, c) => { void c.delete('Pod', pod.metadata?.name ?? '', NS); });
     await assert.rejects(probe(cluster), (err: Error) => {
-      assert.ok(err instanceof ProbeError, err.message);
+      assert.ok(err instanceof FaultError && err.kind === 'error', err.message);
       assert.match(err.message, /probe pods were lost twice, so these paths were not tested: probe pod .*-1 was deleted before it finished .*; retried as .*-1-r, and the retry was lost too: probe pod .*-1-r was deleted before it finished/);
       return true;
     });

@@ -4,8 +4,11 @@
  * from a refused connection or a DNS failure. Waiting is watch-driven with one deadline for the batch.
  */
 import { randomBytes } from 'node:crypto';
+import { isNodeReady } from '../cluster/predicates.ts';
 import type { ClusterClient, KubeObject, ObjectStore } from '../cluster/types.ts';
-import { ConditionError } from '../conditions/failure-message.ts';
+import { waitUntil } from '../conditions/wait.ts';
+import { BUDGETS } from '../config/defaults.ts';
+import { ConditionError, FaultError } from '../failure/failure.ts';
 import type { Timeline } from '../timeline/timeline.ts';
 import { formatMs } from '../util/duration.ts';
 import { describePath, parseAccessTable } from './access-table.ts';
@@ -37,14 +40,8 @@ export interface PathResult {
   retried?: string;
 }
 
-/** The probes could not run (image missing, pod never finished): a tooling problem, not a FAIL. */
-export class ProbeError extends Error {
-  override name = 'ProbeError';
-  constructor(message: string) {
-    super(message);
-    this.stack = `${this.name}: ${message}`; // the message says what to check; engine frames add nothing
-  }
-}
+/** The probes could not run (image missing, pod never finished): a tooling problem (ERROR), not a FAIL. */
+const probeError = (message: string): FaultError => new FaultError(message);
 
 const STUCK_REASONS = ['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'CreateContainerConfigError', 'CreateContainerError', 'InvalidImageName'];
 
@@ -54,7 +51,7 @@ async function resolveHost(env: ProbeEnv, path: AccessPath): Promise<string> {
   if (t.kind === 'host') return t.name;
   const pod = await env.client.get('Pod', t.name, env.namespace);
   const ip = pod?.status?.podIP as string | undefined;
-  if (!ip) throw new ProbeError(`row ${path.row}: pod "${t.name}" ${pod ? `has no IP yet (phase ${pod.status?.phase ?? 'unknown'})` : `does not exist in namespace ${env.namespace}`}, so there is nothing to probe`);
+  if (!ip) throw probeError(`row ${path.row}: pod "${t.name}" ${pod ? `has no IP yet (phase ${pod.status?.phase ?? 'unknown'})` : `does not exist in namespace ${env.namespace}`}, so there is nothing to probe`);
   return ip;
 }
 
@@ -80,11 +77,6 @@ export interface BatchOutcome {
   lost: Map<string, LostProbe>;
 }
 
-function nodeReady(node: KubeObject | undefined): boolean {
-  const ready = (node?.status?.conditions as Array<{ type: string; status: string }> | undefined)?.find((c) => c.type === 'Ready');
-  return ready?.status === 'True';
-}
-
 /** Why an unfinished probe will never report (evicted, or its node stopped answering), or undefined while it still may. */
 function lostReason(p: { ns: string; name: string }, pod: KubeObject | undefined, nodes: ObjectStore | undefined): LostProbe | undefined {
   const node = pod?.spec?.nodeName as string | undefined;
@@ -92,7 +84,7 @@ function lostReason(p: { ns: string; name: string }, pod: KubeObject | undefined
     return { reason: `probe pod ${p.ns}/${p.name} was evicted on ${node ?? 'no node'} (${pod?.status?.reason ?? 'Failed'}${pod?.status?.message ? `: ${pod.status.message}` : ''})`, node };
   }
   const n = node && nodes ? nodes.get(node) : undefined;
-  if (terminated(pod) === undefined && n && !nodeReady(n)) return { reason: `probe pod ${p.ns}/${p.name} was stranded: its node ${node} went NotReady before it finished`, node };
+  if (terminated(pod) === undefined && n && !isNodeReady(n)) return { reason: `probe pod ${p.ns}/${p.name} was stranded: its node ${node} went NotReady before it finished`, node };
   return undefined;
 }
 
@@ -100,52 +92,46 @@ function lostReason(p: { ns: string; name: string }, pod: KubeObject | undefined
  * Waits (watch-driven) until every probe pod of `probes` either terminated or was lost (deleted or
  * evicted before finishing, or its node went NotReady); rejects at the deadline or when a probe cannot start.
  */
-export function awaitExits(stores: ReadonlyMap<string, ObjectStore>, probes: ReadonlyArray<{ ns: string; name: string }>, deadlineMs: number, nodes?: ObjectStore): Promise<BatchOutcome> {
-  return new Promise((resolve, reject) => {
-    const unsubscribers: Array<() => void> = [];
-    const deleted = new Map<string, LostProbe>();
-    const finish = (fn: () => void): void => { clearTimeout(timer); unsubscribers.forEach((u) => u()); fn(); };
-    const check = (): void => {
-      const exits = new Map<string, number>();
-      const lost = new Map<string, LostProbe>(deleted);
-      for (const p of probes) {
-        if (lost.has(p.name)) continue;
-        const pod = stores.get(p.ns)?.get(p.name);
-        const stuck = stuckReason(pod);
-        if (stuck) { finish(() => reject(new ProbeError(`probe pod ${p.ns}/${p.name} cannot start (${stuck}); the probe image must be on every node (npm run cluster:up loads it)`))); return; }
-        const code = terminated(pod);
-        if (code !== undefined && pod?.status?.reason !== 'Evicted') { exits.set(p.name, code); continue; }
-        const gone = lostReason(p, pod, nodes);
-        if (gone) lost.set(p.name, gone);
-      }
-      if (exits.size + lost.size === probes.length) finish(() => resolve({ exits, lost }));
-    };
-    const timer = setTimeout(() => {
-      const pending = probes.filter((p) => terminated(stores.get(p.ns)?.get(p.name)) === undefined).map((p) => {
-        const pod = stores.get(p.ns)?.get(p.name);
-        return `${p.ns}/${p.name} (${pod ? `${pod.status?.phase ?? 'unknown'} on ${pod.spec?.nodeName ?? 'no node yet'}` : 'not seen by the watch'})`;
-      });
-      // Usually a node that stopped answering (e.g. a node fault running at the same time): its kubelet never starts the probe.
-      finish(() => reject(new ProbeError(`probe pods did not finish within ${formatMs(deadlineMs)}: ${pending.join(', ')}; check that their nodes are Ready`)));
-    }, deadlineMs);
-    const names = new Set(probes.map((p) => p.name));
-    for (const s of stores.values()) {
-      unsubscribers.push(s.onChange((type, obj) => {
-        const name = obj.metadata?.name ?? '';
-        if (type === 'delete' && names.has(name) && terminated(obj) === undefined) {
-          // Nobody but us deletes probes while they run: the node lifecycle controller evicts pods of a node that stopped answering.
-          deleted.set(name, { reason: `probe pod ${obj.metadata?.namespace}/${name} was deleted before it finished (it ran on ${obj.spec?.nodeName ?? 'no node'}; a node that stops answering gets its pods evicted)`, node: obj.spec?.nodeName });
-        }
-        check();
-      }));
+export async function awaitExits(stores: ReadonlyMap<string, ObjectStore>, probes: ReadonlyArray<{ ns: string; name: string }>, deadlineMs: number, nodes?: ObjectStore): Promise<BatchOutcome> {
+  const deleted = new Map<string, LostProbe>();
+  const names = new Set(probes.map((p) => p.name));
+  // Nobody but us deletes probes while they run: the node lifecycle controller evicts pods of a node that
+  // stopped answering. A deletion is only seen as an event, so it is remembered here.
+  const unsubscribers = [...stores.values()].map((s) => s.onChange((type, obj) => {
+    const name = obj.metadata?.name ?? '';
+    if (type === 'delete' && names.has(name) && terminated(obj) === undefined) {
+      deleted.set(name, { reason: `probe pod ${obj.metadata?.namespace}/${name} was deleted before it finished (it ran on ${obj.spec?.nodeName ?? 'no node'}; a node that stops answering gets its pods evicted)`, node: obj.spec?.nodeName });
     }
-    if (nodes) unsubscribers.push(nodes.onChange(() => check()));
-    check();
+  }));
+  const settled = (): BatchOutcome | undefined => {
+    const exits = new Map<string, number>();
+    const lost = new Map<string, LostProbe>(deleted);
+    for (const p of probes) {
+      if (lost.has(p.name)) continue;
+      const pod = stores.get(p.ns)?.get(p.name);
+      const stuck = stuckReason(pod);
+      if (stuck) throw probeError(`probe pod ${p.ns}/${p.name} cannot start (${stuck}); the probe image must be on every node (npm run cluster:up loads it)`);
+      const code = terminated(pod);
+      if (code !== undefined && pod?.status?.reason !== 'Evicted') { exits.set(p.name, code); continue; }
+      const gone = lostReason(p, pod, nodes);
+      if (gone) lost.set(p.name, gone);
+    }
+    return exits.size + lost.size === probes.length ? { exits, lost } : undefined;
+  };
+  try {
+    const outcome = await waitUntil([...stores.values(), ...(nodes ? [nodes] : [])], settled, { timeoutMs: deadlineMs });
+    if (outcome.met) return outcome.value;
+  } finally {
+    unsubscribers.forEach((u) => u());
+  }
+  const pending = probes.filter((p) => terminated(stores.get(p.ns)?.get(p.name)) === undefined).map((p) => {
+    const pod = stores.get(p.ns)?.get(p.name);
+    return `${p.ns}/${p.name} (${pod ? `${pod.status?.phase ?? 'unknown'} on ${pod.spec?.nodeName ?? 'no node yet'}` : 'not seen by the watch'})`;
   });
+  // Usually a node that stopped answering (e.g. a node fault running at the same time): its kubelet never starts the probe.
+  throw probeError(`probe pods did not finish within ${formatMs(deadlineMs)}: ${pending.join(', ')}; check that their nodes are Ready`);
 }
 
-/** The least time a retried probe gets, even late in the batch's budget (a probe needs ~2 s to start, 8 s to time out). */
-export const RETRY_MIN_MS = 20_000;
 
 /** A planned probe pod: where it runs, what it calls, and (after a retry) why the first one was lost. */
 interface PlannedProbe {
@@ -202,10 +188,10 @@ export async function probePaths(env: ProbeEnv, paths: readonly AccessPath[], de
         created.push(fresh);
         await createProbe(env, fresh, batch, loss.node);
       }
-      const second = await awaitExits(stores, retries, Math.max(deadlineMs - (Date.now() - started), RETRY_MIN_MS), nodes);
+      const second = await awaitExits(stores, retries, Math.max(deadlineMs - (Date.now() - started), BUDGETS.probeRetry), nodes);
       if (second.lost.size > 0) {
         const why = [...second.lost.entries()].map(([name, loss]) => `${planned.find((p) => p.name === name)?.retried}, and the retry was lost too: ${loss.reason}`);
-        throw new ProbeError(`probe pods were lost twice, so these paths were not tested: ${why.join('; ')}; check that the nodes are Ready (is a node fault running at the same time?)`);
+        throw probeError(`probe pods were lost twice, so these paths were not tested: ${why.join('; ')}; check that the nodes are Ready (is a node fault running at the same time?)`);
       }
       for (const [name, code] of second.exits) exits.set(name, code);
     }
@@ -271,13 +257,11 @@ export async function expectAccess(env: ProbeEnv, rows: ReadonlyArray<Record<str
   throw new ConditionError({
     subject: `networking.k8s.io/v1/NetworkPolicy ${env.namespace}/*`,
     matcher: `toAllowOnly(${paths.filter((p) => p.expect === 'allowed').length} of ${paths.length} paths)`,
-    expected: paths.map((p) => `${describePath(p)} ${p.expect}`).join('\n          '),
-    received: `${ok}/${results.length} paths as expected; unexpected:\n          ${lines.join('\n          ')}`,
-    lastChangeT: endT,
-    verdictLine: `Probed:   ${results.length} paths in parallel, each retried for ${PROBE_WINDOW_S}s (only a connect timeout counts as blocked)`,
-    attempts: results.length,
-    lastObservationT: endT,
-    timeline: env.timeline.excerpt(startT, 15),
-    timelineTitle: 'Timeline (since the probes began)',
+    expected: paths.map((p) => `${describePath(p)} ${p.expect}`).join('\n'),
+    received: `${ok} of ${results.length} paths as expected; unexpected:\n${lines.join('\n')}`,
+    since: endT,
+    verdict: `Probed:   ${results.length} paths in parallel, each retried for ${PROBE_WINDOW_S}s (only a connect timeout counts as blocked)`,
+    attempts: { count: results.length, lastT: endT },
+    timeline: { title: 'Timeline (since the probes began)', lines: env.timeline.excerpt(startT) },
   });
 }

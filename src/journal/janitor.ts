@@ -3,10 +3,10 @@
  * replays the pending undos (LIFO per scope), then deletes every namespace kubeproof owns whose run
  * is not alive — including namespaces kept with --keep by finished runs.
  */
-import type { ClusterClient } from '../cluster/types.ts';
 import { ANNOTATIONS, LABELS, ownedSelector } from '../cluster/namespaces.ts';
 import { isProcessAlive, isRunDead, listRuns, openScope, removeRunIfClean, scopeFiles } from './journal.ts';
 import { revertScope } from './revert.ts';
+import type { UndoDeps, UndoTable } from './undo.ts';
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
 
@@ -17,8 +17,9 @@ export interface JanitorReport {
   skippedLiveRuns: string[];
 }
 
-/** Runs the janitor against `client` with journals under `journalDir`. */
-export async function runJanitor(client: ClusterClient, journalDir: string): Promise<JanitorReport> {
+/** Runs the janitor with the undo table `table` against the cluster of `deps`, journals under `journalDir`. */
+export async function runJanitor(table: UndoTable, deps: UndoDeps, journalDir: string): Promise<JanitorReport> {
+  const { client } = deps;
   const report: JanitorReport = { actions: [], failures: [], skippedLiveRuns: [] };
   const liveRuns = new Set<string>();
   for (const run of listRuns(journalDir)) {
@@ -29,7 +30,7 @@ export async function runJanitor(client: ClusterClient, journalDir: string): Pro
     }
     for (const file of scopeFiles(run.dir)) {
       const scope = openScope(run.dir, basename(file, '.jsonl'));
-      for (const result of await revertScope(client, scope)) {
+      for (const result of await revertScope(table, deps, scope)) {
         (result.ok ? report.actions : report.failures).push(`run ${run.runId}: ${result.message}`);
       }
     }

@@ -3,11 +3,17 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFakeCluster } from '../cluster/fake-client.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
 import { LABELS } from '../cluster/namespaces.ts';
 import { runJanitor } from './janitor.ts';
 import { isRunDead, openScope, pendingIn, registerRun, runDirOf } from './journal.ts';
 import { revertScope } from './revert.ts';
+import { UNDOS } from '../registry.ts';
+import { fakeNodes } from '../testing/fault-context.ts';
+import type { ClusterClient } from '../cluster/types.ts';
+
+/** Undo dependencies over a fake cluster (node undos here only touch the API). */
+const deps = (client: ClusterClient) => ({ client, nodes: fakeNodes() });
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'kp-journal-'));
 
@@ -53,7 +59,7 @@ describe('revertScope', () => {
     scope.record('namespace.delete', { name: 'kp-1' }, 'delete namespace kp-1');
     scope.record('bogus.kind', {}, 'something unknown');
     scope.record('node.uncordon', { name: 'w1' }, 'uncordon node w1');
-    const results = await revertScope(cluster, scope);
+    const results = await revertScope(UNDOS, deps(cluster), scope);
     assert.deepEqual(results.map((r) => [r.record.kind, r.ok]), [['node.uncordon', true], ['bogus.kind', false], ['namespace.delete', true]]);
     assert.ok(!(await cluster.get('Node', 'w1'))?.spec?.unschedulable, 'node w1 must be schedulable again');
     assert.equal(await cluster.get('Namespace', 'kp-1'), undefined);
@@ -63,7 +69,7 @@ describe('revertScope', () => {
   it('treats an already-deleted namespace as undone (idempotent)', async () => {
     const scope = openScope(tmp(), 's');
     scope.record('namespace.delete', { name: 'gone' }, 'delete namespace gone');
-    const [result] = await revertScope(createFakeCluster(), scope);
+    const [result] = await revertScope(UNDOS, deps(createFakeCluster()), scope);
     assert.equal(result?.ok, true);
     assert.match(result?.message ?? '', /already gone/);
   });
@@ -73,7 +79,7 @@ describe('revertScope', () => {
     cluster.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kp-1' } });
     const scope = openScope(tmp(), 's');
     scope.record('namespace.delete', { name: 'kp-1' }, 'delete namespace kp-1');
-    await revertScope(cluster, scope, { skipKinds: ['namespace.delete'] });
+    await revertScope(UNDOS, deps(cluster), scope, { skipKinds: ['namespace.delete'] });
     assert.ok(await cluster.get('Namespace', 'kp-1'));
     assert.equal(scope.pending().length, 0);
   });
@@ -99,7 +105,7 @@ describe('runJanitor', () => {
     scope.record('namespace.delete', { name: 'kp-dead-1' }, 'delete namespace kp-dead-1');
     scope.record('node.uncordon', { name: 'w2' }, 'uncordon node w2');
 
-    const report = await runJanitor(cluster, journalDir);
+    const report = await runJanitor(UNDOS, deps(cluster), journalDir);
     assert.deepEqual(report.failures, []);
     assert.ok(!(await cluster.get('Node', 'w2'))?.spec?.unschedulable, 'node w2 must be schedulable again');
     assert.equal(await cluster.get('Namespace', 'kp-dead-1'), undefined);
@@ -114,7 +120,7 @@ describe('runJanitor', () => {
     cluster.put(ownedNs('kp-live-1', 'live01', process.pid));
     const runDir = registerRun(journalDir, { runId: 'live01', context: 'kind-x', startedAt: '', seed: 1 }); // our own pid: alive
     openScope(runDir, 'kp-live-1').record('node.uncordon', { name: 'w2' }, 'uncordon node w2');
-    const report = await runJanitor(cluster, journalDir);
+    const report = await runJanitor(UNDOS, deps(cluster), journalDir);
     assert.equal(report.skippedLiveRuns.length, 1);
     assert.equal((await cluster.get('Node', 'w2'))?.spec?.unschedulable, true);
     assert.ok(await cluster.get('Namespace', 'kp-live-1'));
@@ -123,7 +129,7 @@ describe('runJanitor', () => {
   it('deletes owned namespaces of runs with no journal left (e.g. kept with --keep)', async () => {
     const cluster = createFakeCluster();
     cluster.put(ownedNs('kp-old-1', 'old001', 999_999_999));
-    const report = await runJanitor(cluster, tmp());
+    const report = await runJanitor(UNDOS, deps(cluster), tmp());
     assert.equal(await cluster.get('Namespace', 'kp-old-1'), undefined);
     assert.match(report.actions.join('\n'), /namespace kp-old-1 \(run old001\) deleted/);
   });
@@ -133,7 +139,7 @@ describe('runJanitor safety', () => {
   it('leaves owned-looking namespaces without pid/host annotations alone (labelled by hand)', async () => {
     const cluster = createFakeCluster();
     cluster.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kp-manual', labels: { [LABELS.managedBy]: 'kubeproof', [LABELS.runId]: 'manual' } } });
-    const report = await runJanitor(cluster, tmp());
+    const report = await runJanitor(UNDOS, deps(cluster), tmp());
     assert.ok(await cluster.get('Namespace', 'kp-manual'));
     assert.match(report.skippedLiveRuns.join('\n'), /kp-manual .*not created by a run/);
   });
@@ -141,7 +147,7 @@ describe('runJanitor safety', () => {
   it('leaves namespaces of runs on another host alone', async () => {
     const cluster = createFakeCluster();
     cluster.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kp-remote', labels: { [LABELS.managedBy]: 'kubeproof', [LABELS.runId]: 'r' }, annotations: { 'kubeproof.dev/pid': '999999999', 'kubeproof.dev/host': 'another-machine' } } });
-    await runJanitor(cluster, tmp());
+    await runJanitor(UNDOS, deps(cluster), tmp());
     assert.ok(await cluster.get('Namespace', 'kp-remote'));
   });
 });

@@ -1,8 +1,7 @@
 /** Replays the pending undos of a scope, last in first out; errors are collected, never short-circuited. */
-import type { ClusterClient } from '../cluster/types.ts';
 import type { ScopeJournal } from './journal.ts';
-import { executeUndo } from './undo-kinds.ts';
-import type { UndoResult } from './undo-kinds.ts';
+import { executeUndo } from './undo.ts';
+import type { UndoDeps, UndoResult, UndoTable } from './undo.ts';
 
 /** Options for {@link revertScope}. */
 export interface RevertOptions {
@@ -12,7 +11,7 @@ export interface RevertOptions {
 }
 
 /** Executes every pending undo of `journal` in reverse order and marks each done. */
-export async function revertScope(client: ClusterClient, journal: ScopeJournal, options: RevertOptions = {}): Promise<UndoResult[]> {
+export async function revertScope(table: UndoTable, deps: UndoDeps, journal: ScopeJournal, options: RevertOptions = {}): Promise<UndoResult[]> {
   const results: UndoResult[] = [];
   for (const record of journal.pending().reverse()) {
     if (options.skipKinds?.includes(record.kind)) {
@@ -20,7 +19,7 @@ export async function revertScope(client: ClusterClient, journal: ScopeJournal, 
       results.push({ record, ok: true, message: `${record.description}: skipped (kept)` });
       continue;
     }
-    const result = await executeUndo(client, record, options.timeoutMs);
+    const result = await executeUndo(table, deps, record, options.timeoutMs);
     // Only a successful undo is closed: a failed one stays pending for the janitor.
     if (result.ok) journal.complete(record.id, true);
     results.push(result);

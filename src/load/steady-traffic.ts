@@ -32,8 +32,6 @@ export interface SteadyTraffic {
   readonly samples: readonly TrafficSample[];
   /** Resolves when the duration is over (or stop() was called) and every request has answered. */
   readonly done: Promise<readonly TrafficSample[]>;
-  /** Timeline offset at which sending stops (the planned end). */
-  readonly endsAt: number;
   stop(): void;
 }
 
@@ -85,7 +83,6 @@ export function startSteadyTraffic(o: SteadyTrafficOptions): SteadyTraffic {
   return {
     samples,
     done,
-    endsAt: startedAt + o.durationMs,
     stop() { stopped = true; },
   };
 }

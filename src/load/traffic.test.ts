@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFakeCluster } from '../cluster/fake-client.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
 import { createTimeline } from '../timeline/timeline.ts';
 import { systemClock } from '../util/clock.ts';
 import { createTraffic } from './traffic.ts';
@@ -12,16 +12,15 @@ function world(failFor: number, type = 'NodePort') {
   const cluster = createFakeCluster({ context: 'kind-kubeproof' });
   cluster.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: NS }, spec: { type, ports: [{ port: 80, nodePort: type === 'NodePort' ? 30080 : undefined }] } });
   const timeline = createTimeline(systemClock);
-  let recoveredAt: number | undefined;
   let failing = false;
   const fetchImpl = (async () => new Response('x', { status: failing ? 503 : 200 })) as typeof fetch;
-  const traffic = createTraffic({ client: cluster, namespace: NS, timeline, recoveredAt: () => recoveredAt, fetchImpl });
+  const traffic = createTraffic({ client: cluster, namespace: NS, timeline, fetchImpl });
   const at = (ms: number, fn: () => void) => setTimeout(fn, ms);
   // The fault at 100 ms, the recovery condition met at 250 ms.
   const script = () => {
     at(100, () => { timeline.record({ kind: 'fault.injected', fault: 'node-pause', target: 'node/w1' }); failing = true; });
     at(100 + failFor, () => { failing = false; });
-    at(250, () => { recoveredAt = timeline.offsetNow(); });
+    at(250, () => { timeline.record({ kind: 'recovered', fault: 'node-pause', subject: 'apps/v1/Deployment kp-t/api', expectation: '3 ready replicas', afterMs: 150 }); });
   };
   return { traffic, timeline, script };
 }

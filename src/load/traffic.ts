@@ -4,8 +4,7 @@
  * recovery. scenario.ts builds one per scenario; finish() always stops the sender.
  */
 import type { ClusterClient } from '../cluster/types.ts';
-import { ConditionError } from '../conditions/failure-message.ts';
-import { FaultError } from '../faults/fault.ts';
+import { ConditionError, FaultError, InputError } from '../failure/failure.ts';
 import type { Timeline } from '../timeline/timeline.ts';
 import { formatOffset } from '../util/duration.ts';
 import { classifyFailure, describeStats, phaseStats, startSteadyTraffic } from './steady-traffic.ts';
@@ -28,8 +27,6 @@ export interface TrafficDeps {
   client: ClusterClient;
   namespace: string;
   timeline: Timeline;
-  /** Timeline offset at which the last recovery ("within") condition was met, if any. */
-  recoveredAt: () => number | undefined;
   fetchImpl?: typeof fetch;
 }
 
@@ -49,6 +46,8 @@ export function phasesOf(r: { samples: Parameters<typeof phaseStats>[0]; started
 
 export function createTraffic(deps: TrafficDeps): TrafficOps {
   const { timeline } = deps;
+  // The moment the last recovery ("within" after a fault) was met: an event on the timeline.
+  const recoveredAt = (): number | undefined => timeline.last('recovered')?.t;
   let running: Running | undefined;
   let summary: string | undefined;
 
@@ -56,7 +55,7 @@ export function createTraffic(deps: TrafficDeps): TrafficOps {
 
   const describePhases = (r: Running): string => {
     const faultT = faultAfterStart(r);
-    const recoveredT = deps.recoveredAt();
+    const recoveredT = recoveredAt();
     const p = phasesOf({ samples: r.traffic.samples, startedT: r.startedT }, faultT, recoveredT !== undefined && faultT !== undefined && recoveredT > faultT ? recoveredT : undefined);
     const lines = [`traffic to ${r.target}: ${r.traffic.samples.length} requests`, `  before the fault: ${describeStats(p.before)}`];
     if (p.during) lines.push(`  during the fault (${formatOffset(faultT ?? 0)} → ${p.after ? formatOffset(recoveredT ?? 0) : 'end'}): ${describeStats(p.during)}`);
@@ -75,13 +74,13 @@ export function createTraffic(deps: TrafficDeps): TrafficOps {
 
   return {
     async start(service, perSecond, duration) {
-      if (running) throw new FaultError('traffic is already running in this scenario; one sender per scenario');
-      if (!Number.isInteger(perSecond) || perSecond < 1 || perSecond > TRAFFIC_LIMITS.maxPerSecond) throw new FaultError(`requests per second must be 1…${TRAFFIC_LIMITS.maxPerSecond}, got ${perSecond}`);
-      if (duration.ms > TRAFFIC_LIMITS.maxDurationMs) throw new FaultError(`traffic may last at most ${TRAFFIC_LIMITS.maxDurationMs / 60_000} minutes, got ${duration.text}`);
+      if (running) throw new InputError('traffic is already running in this scenario; one sender per scenario');
+      if (!Number.isInteger(perSecond) || perSecond < 1 || perSecond > TRAFFIC_LIMITS.maxPerSecond) throw new InputError(`requests per second must be 1…${TRAFFIC_LIMITS.maxPerSecond}, got ${perSecond}`);
+      if (duration.ms > TRAFFIC_LIMITS.maxDurationMs) throw new InputError(`traffic may last at most ${TRAFFIC_LIMITS.maxDurationMs / 60_000} minutes, got ${duration.text}`);
       const svc = await deps.client.get('Service', service, deps.namespace);
-      if (!svc) throw new FaultError(`no service "${service}" in namespace ${deps.namespace}`);
+      if (!svc) throw new InputError(`no service "${service}" in namespace ${deps.namespace}`);
       const nodePort = (svc.spec?.ports as Array<{ nodePort?: number }> | undefined)?.find((p) => p.nodePort)?.nodePort;
-      if (svc.spec?.type !== 'NodePort' || !nodePort) throw new FaultError(`service "${service}" is ${svc.spec?.type ?? 'ClusterIP'}, not NodePort: the runner sends traffic from the host through a NodePort published on 127.0.0.1 (kind-config.yaml extraPortMappings)`);
+      if (svc.spec?.type !== 'NodePort' || !nodePort) throw new InputError(`service "${service}" is ${svc.spec?.type ?? 'ClusterIP'}, not NodePort: the runner sends traffic from the host through a NodePort published on 127.0.0.1 (kind-config.yaml extraPortMappings)`);
       const url = `http://127.0.0.1:${nodePort}/`;
       // One request first: a port kind does not publish is refused by the host itself and fails here with
       // a clear line instead of as 100 % errors. Any other failure is the system under test: it counts later.
@@ -98,12 +97,12 @@ export function createTraffic(deps: TrafficDeps): TrafficOps {
 
     async expectErrorRateAfterRecoveryBelow(maxPercent) {
       const r = running;
-      if (!r) throw new Error('no traffic is running in this scenario (start it with "Given kubeproof sends … requests per second to service … for …")');
+      if (!r) throw new InputError('no traffic is running in this scenario (start it with "Given kubeproof sends … requests per second to service … for …")');
       const text = await finishRun(r);
       const faultT = faultAfterStart(r);
-      const recoveredT = deps.recoveredAt();
+      const recoveredT = recoveredAt();
       if (faultT === undefined || recoveredT === undefined || recoveredT < faultT) {
-        throw new Error(`no recovery after a fault was observed while the traffic ran (fault at ${faultT === undefined ? 'none' : formatOffset(faultT)}); put a fault step and a "within" expectation before this step`);
+        throw new InputError(`no recovery after a fault was observed while the traffic ran (fault at ${faultT === undefined ? 'none' : formatOffset(faultT)}); put a fault step and a "within" expectation before this step`);
       }
       const after = phaseStats(r.traffic.samples, recoveredT, Number.POSITIVE_INFINITY);
       const failures = r.traffic.samples.filter((s) => !s.ok && s.t >= recoveredT);
@@ -114,12 +113,11 @@ export function createTraffic(deps: TrafficDeps): TrafficOps {
           matcher: `errorRateAfterRecovery(< ${maxPercent}%)`,
           expected: `fewer than ${maxPercent}% of the requests sent after recovery (${formatOffset(recoveredT)}) fail`,
           received: tooFew ? `only ${after.requests} requests were sent after recovery (at least ${MIN_REQUESTS_AFTER_RECOVERY} are needed): make the traffic last longer than the recovery` : describeStats(after),
-          lastChangeT: failures.at(-1)?.t ?? recoveredT,
-          verdictLine: failures.length ? `First failure after recovery at ${formatOffset(failures[0]!.t)}, last at ${formatOffset(failures.at(-1)!.t)}: look at pods that are Ready but do not answer (readiness probe too lax?) and at the Service's endpoints` : 'Not enough traffic after recovery to judge',
-          attempts: after.requests,
-          lastObservationT: r.traffic.samples.at(-1)?.t ?? recoveredT,
-          timeline: text.split('\n'),
-          timelineTitle: 'Traffic by phase',
+          since: failures.at(-1)?.t ?? recoveredT,
+          verdict: failures.length ? `First failure after recovery at ${formatOffset(failures[0]!.t)}, last at ${formatOffset(failures.at(-1)!.t)}` : 'Not enough traffic after recovery to judge',
+          ...(failures.length ? { hint: 'look at pods that are Ready but do not answer (readiness probe too lax?) and at the Service\'s endpoints' } : {}),
+          attempts: { count: after.requests, lastT: r.traffic.samples.at(-1)?.t ?? recoveredT },
+          timeline: { title: 'Traffic by phase', lines: text.split('\n') },
         });
       }
       return text;

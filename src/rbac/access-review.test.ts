@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFakeCluster } from '../cluster/fake-client.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
 import { expectAccessReview, expectRealRequest, parseAction } from './access-review.ts';
 
 describe('parseAction', () => {
@@ -22,7 +22,7 @@ describe('expectAccessReview', () => {
     let sent: any;
     const cluster = createFakeCluster({ rawResponses: sa, onPost: (_path, body) => { sent = body; return { status: { allowed: true, reason: 'RBAC: allowed by RoleBinding "api/ns"' } }; } });
     await assert.rejects(expectAccessReview(cluster, 'ns', 'api', parseAction('get', 'secrets'), false), (e: Error) =>
-      e.name === 'AccessCheckError' && /Received: ALLOWED by the API server's SubjectAccessReview \(RBAC: allowed by RoleBinding "api\/ns"\)/.test(e.message));
+      (e as Error & { kind?: string }).kind === 'fail' && /^Cause: +RBAC: allowed by RoleBinding "api\/ns" \(the API server's SubjectAccessReview\)\n/.test(e.message) && /Received: ALLOWED by the API server's SubjectAccessReview\n/.test(e.message));
     assert.equal(sent.spec.user, 'system:serviceaccount:ns:api');
     assert.deepEqual(sent.spec.resourceAttributes, { namespace: 'ns', verb: 'get', resource: 'secrets', group: '' });
   });
@@ -44,7 +44,9 @@ describe('expectRealRequest', () => {
       onPost: (path) => { assert.equal(path, '/api/v1/namespaces/ns/serviceaccounts/api/token'); return { status: { token: 'tok' } }; },
       rawResponses: { 'tok /api/v1/namespaces/ns/secrets': { status: 403, body: '{"reason":"Forbidden"}' } },
     });
-    assert.match(await expectRealRequest(cluster, 'ns', 'api', parseAction('list', 'secrets'), false), /HTTP 403/);
-    await assert.rejects(expectRealRequest(cluster, 'ns', 'api', parseAction('list', 'secrets'), true), /Expected: HTTP 200\nReceived: HTTP 403/);
+    const learnt: string[] = [];
+    assert.match(await expectRealRequest(cluster, 'ns', 'api', parseAction('list', 'secrets'), false, (v) => learnt.push(v)), /HTTP 403/);
+    assert.deepEqual(learnt, ['tok'], 'the bearer token is learnt by the redactor before it could be shown');
+    await assert.rejects(expectRealRequest(cluster, 'ns', 'api', parseAction('list', 'secrets'), true, () => {}), /Expected: HTTP 200\nReceived: HTTP 403/);
   });
 });

@@ -5,7 +5,7 @@
  * decide; the real request proves the token path works too (an allowed verb answers 200, a denied one 403).
  */
 import type { ClusterClient } from '../cluster/types.ts';
-import { FaultError } from '../faults/fault.ts';
+import { ConditionError, FaultError, InputError } from '../failure/failure.ts';
 
 /** A verb on a resource ("list pods", "get configmaps/demo-shop-config", "create deployments.apps"). */
 export interface ResourceAction {
@@ -16,25 +16,16 @@ export interface ResourceAction {
   text: string;
 }
 
-/** An RBAC or quota check that did not come out as expected: the system under test misbehaved (FAIL, not ERROR). */
-export class AccessCheckError extends Error {
-  override name = 'AccessCheckError';
-  constructor(message: string) {
-    super(message);
-    this.stack = `${this.name}: ${message}`;
-  }
-}
-
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 
 /** Parses "list" + "pods", "get" + "configmaps/demo-shop-config", "create" + "deployments.apps". */
 export function parseAction(verb: string, resource: string): ResourceAction {
-  if (!VERBS.includes(verb)) throw new FaultError(`"${verb}" is not a Kubernetes verb (use one of ${VERBS.join(', ')})`);
+  if (!VERBS.includes(verb)) throw new InputError(`"${verb}" is not a Kubernetes verb (use one of ${VERBS.join(', ')})`);
   const [kindPart, name] = resource.split('/');
   const dot = (kindPart ?? '').indexOf('.');
   const plural = dot < 0 ? kindPart ?? '' : (kindPart ?? '').slice(0, dot);
   const group = dot < 0 ? '' : (kindPart ?? '').slice(dot + 1);
-  if (!/^[a-z][a-z0-9]*$/.test(plural)) throw new FaultError(`"${resource}" is not a resource: write the plural, lowercase (pods, secrets, deployments.apps, configmaps/NAME)`);
+  if (!/^[a-z][a-z0-9]*$/.test(plural)) throw new InputError(`"${resource}" is not a resource: write the plural, lowercase (pods, secrets, deployments.apps, configmaps/NAME)`);
   return { verb, resource: plural, group, name: name || undefined, text: `${verb} ${resource}` };
 }
 
@@ -57,12 +48,18 @@ export async function reviewAccess(client: ClusterClient, namespace: string, ser
 /** Checks the review's answer against the expectation; the message names subject, action and RBAC's reason. */
 export async function expectAccessReview(client: ClusterClient, namespace: string, serviceAccount: string, action: ResourceAction, expectAllowed: boolean): Promise<string> {
   if ((await client.getRaw(`/api/v1/namespaces/${namespace}/serviceaccounts/${serviceAccount}`)).status === 404) {
-    throw new FaultError(`service account "${serviceAccount}" does not exist in namespace ${namespace}`);
+    throw new InputError(`service account "${serviceAccount}" does not exist in namespace ${namespace}`);
   }
   const { allowed, reason } = await reviewAccess(client, namespace, serviceAccount, action);
   const who = `service account ${namespace}/${serviceAccount}`;
   if (allowed !== expectAllowed) {
-    throw new AccessCheckError(`expect(${who}).${expectAllowed ? 'toBeAllowed' : 'toBeForbidden'}("${action.text}") failed\n\nExpected: ${expectAllowed ? 'allowed' : 'forbidden'}\nReceived: ${allowed ? 'ALLOWED' : 'FORBIDDEN'} by the API server's SubjectAccessReview (${reason})\nHint:     check the Roles/ClusterRoles bound to ${serviceAccount} (kubectl get rolebindings,clusterrolebindings -A -o wide)`);
+    throw new ConditionError({
+      subject: who, matcher: `${expectAllowed ? 'toBeAllowed' : 'toBeForbidden'}("${action.text}")`,
+      expected: expectAllowed ? 'allowed' : 'forbidden',
+      received: `${allowed ? 'ALLOWED' : 'FORBIDDEN'} by the API server's SubjectAccessReview`,
+      cause: `${reason} (the API server's SubjectAccessReview)`,
+      hint: `check the Roles/ClusterRoles bound to ${serviceAccount} (kubectl get rolebindings,clusterrolebindings -A -o wide)`,
+    });
   }
   return `${who} ${allowed ? 'may' : 'may not'} ${action.text} (${reason})`;
 }
@@ -74,20 +71,27 @@ function apiPath(namespace: string, action: ResourceAction): string {
 }
 
 /** Gets a 10-minute token for the service account and performs a GET (list or get) with it; checks 2xx vs 403. */
-export async function expectRealRequest(client: ClusterClient, namespace: string, serviceAccount: string, action: ResourceAction, expectAllowed: boolean): Promise<string> {
-  if (action.verb !== 'get' && action.verb !== 'list') throw new FaultError(`a real request is only made for get and list (read-only), not "${action.verb}"`);
+export async function expectRealRequest(client: ClusterClient, namespace: string, serviceAccount: string, action: ResourceAction, expectAllowed: boolean, learnSecret: (value: string) => void): Promise<string> {
+  if (action.verb !== 'get' && action.verb !== 'list') throw new InputError(`a real request is only made for get and list (read-only), not "${action.verb}"`);
   const tokenRequest = await client.postRaw(`/api/v1/namespaces/${namespace}/serviceaccounts/${serviceAccount}/token`, {
     apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 },
   });
   const token = (tokenRequest.status as { token?: string } | undefined)?.token;
   if (!token) throw new FaultError(`the TokenRequest for ${namespace}/${serviceAccount} returned no token`);
+  // A bearer token is a secret like any other: no message may show it.
+  learnSecret(token);
   const path = apiPath(namespace, action);
   const res = await client.getAsToken(path, token);
   const allowed = res.status >= 200 && res.status < 300;
   const who = `service account ${namespace}/${serviceAccount}`;
   if (!allowed && res.status !== 403) throw new FaultError(`GET ${path} with the token of ${who} answered HTTP ${res.status}, neither allowed nor forbidden: ${res.body.slice(0, 200)}`);
   if (allowed !== expectAllowed) {
-    throw new AccessCheckError(`expect(${who}).${expectAllowed ? 'toBeAllowed' : 'toBeForbidden'}("${action.text}" with its own token) failed\n\nExpected: ${expectAllowed ? 'HTTP 200' : 'HTTP 403 Forbidden'}\nReceived: HTTP ${res.status} for GET ${path}\n          ${res.body.slice(0, 300).replace(/\s+/g, ' ')}`);
+    throw new ConditionError({
+      subject: who, matcher: `${expectAllowed ? 'toBeAllowed' : 'toBeForbidden'}("${action.text}" with its own token)`,
+      expected: expectAllowed ? 'HTTP 200' : 'HTTP 403 Forbidden',
+      received: `HTTP ${res.status} for GET ${path}\n${res.body.slice(0, 300).replace(/\s+/g, ' ')}`,
+      hint: `check the Roles/ClusterRoles bound to ${serviceAccount} (kubectl get rolebindings,clusterrolebindings -A -o wide)`,
+    });
   }
   return `GET ${path} with the token of ${who}: HTTP ${res.status}`;
 }

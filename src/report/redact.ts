@@ -15,11 +15,11 @@ export const MIN_MASKED_LENGTH = 3;
 export interface Redactor {
   /** Learns the values of a Secret object (data is base64, stringData is plain). */
   learnSecret(secret: KubeObject): void;
+  /** Learns one secret value met elsewhere (a bearer token from the TokenRequest API). */
+  learnValue(value: string): void;
   text(input: string): string;
   /** Deep-copies `obj`, blanking Secret values and masking learned values in every string. */
   object<T>(obj: T): T;
-  /** Number of distinct values known (diagnostics). */
-  size(): number;
 }
 
 function decode(b64: string): string {
@@ -73,8 +73,8 @@ export function createRedactor(): Redactor {
       for (const v of Object.values((secret.data ?? {}) as Record<string, string>)) add(decode(v));
       for (const v of Object.values((secret.stringData ?? {}) as Record<string, string>)) add(String(v));
     },
+    learnValue: add,
     text: redactText,
     object: <T>(obj: T) => walk(obj) as T,
-    size: () => values.size,
   };
 }

@@ -3,7 +3,7 @@
  * the CLI (summary and exit code), so both always agree.
  */
 import type { Envelope, TestStepResult } from '@cucumber/messages';
-import { INCONCLUSIVE_MEDIA_TYPE, SCENARIO_INFO_MEDIA_TYPE, SYSTEM_FAILURE_ERRORS } from './verdicts.ts';
+import { INCONCLUSIVE_MEDIA_TYPE, SCENARIO_INFO_MEDIA_TYPE, VERDICT_MEDIA_TYPE, verdictOfFailure } from './verdicts.ts';
 import type { Verdict } from './verdicts.ts';
 
 /** One finished scenario. */
@@ -44,7 +44,7 @@ export function createRunModel(): RunModel {
   const pickles = new Map<string, { name: string; uri: string; line: number; astNodeIds: readonly string[] }>();
   const lineOf = new Map<string, number>();
   const testCases = new Map<string, string>(); // testCase id → pickle id
-  const started = new Map<string, { testCaseId: string; attempt: number; start: number; worst: TestStepResult | undefined; inconclusive?: string; info?: string }>();
+  const started = new Map<string, { testCaseId: string; attempt: number; start: number; worst: TestStepResult | undefined; inconclusive?: string; info?: string; kind?: string }>();
   const results: ScenarioResult[] = [];
   const hookErrors: string[] = [];
   const listeners: Array<(r: ScenarioResult, i: number) => void> = [];
@@ -75,6 +75,8 @@ export function createRunModel(): RunModel {
         const s = started.get(e.attachment.testCaseStartedId);
         if (s && e.attachment.mediaType === INCONCLUSIVE_MEDIA_TYPE) s.inconclusive = e.attachment.body.replace(/^INCONCLUSIVE: /, '');
         if (s && e.attachment.mediaType === SCENARIO_INFO_MEDIA_TYPE) s.info = e.attachment.body;
+        // The first failing step's kind decides (a later cleanup error does not turn a FAIL into an ERROR).
+        if (s && e.attachment.mediaType === VERDICT_MEDIA_TYPE) s.kind ??= e.attachment.body;
       }
       if (e.testStepFinished) {
         const s = started.get(e.testStepFinished.testCaseStartedId);
@@ -93,10 +95,7 @@ export function createRunModel(): RunModel {
         let message = s.worst?.message;
         if (s.inconclusive) { verdict = 'INCONCLUSIVE'; message = s.inconclusive; }
         else if (status === 'PASSED') verdict = 'PASS';
-        else if (status === 'FAILED') {
-          const type = s.worst?.exception?.type ?? '';
-          verdict = (SYSTEM_FAILURE_ERRORS as readonly string[]).includes(type) ? 'FAIL' : 'ERROR';
-        } else if (status === 'SKIPPED') { verdict = 'ERROR'; message = message ?? 'skipped without a reason (an earlier hook failed?)'; }
+        else if (status === 'FAILED') verdict = verdictOfFailure(s.kind); else if (status === 'SKIPPED') { verdict = 'ERROR'; message = message ?? 'skipped without a reason (an earlier hook failed?)'; }
         else { verdict = 'ERROR'; message = message ?? `a step is ${status.toLowerCase()}`; }
         const result: ScenarioResult = {
           name: pickle?.name ?? '?', uri: pickle?.uri ?? '?', line: pickle?.line ?? 0, verdict, message, info: s.info,

@@ -1,38 +1,20 @@
-/** Container crash operations of one scenario: crash one container, then expect an in-place restart. */
-import { ctrKill } from '../cluster/kind-containers.ts';
-import type { ContainerKiller } from '../cluster/kind-containers.ts';
-import { CONDITION_STEP_CAP_MS } from '../config/defaults.ts';
-import { resolveBudget } from '../conditions/deadline.ts';
-import { eventually } from '../conditions/engine.ts';
-import type { EngineContext, WaitResult } from '../conditions/engine.ts';
+/** Checks after a container crash: the same pod's container restarted in place and Ready again. */
 import { containerRestarted } from '../conditions/container-restarted.ts';
-import { crashContainer } from '../faults/container-crash.ts';
-import type { CrashedContainer } from '../faults/container-crash.ts';
-import type { FaultContext, FaultOutcome } from '../faults/fault.ts';
-import { timeToRecover } from '../timeline/timeline.ts';
+import type { RecoveryResult, StepDuration } from '../conditions/expect.ts';
+import type { ScenarioDeps } from '../deps.ts';
 
-/** Container crash steps' entry points. */
+/** Container crash checks' entry points. */
 export interface ContainerCrashOps {
-  /** "a container of deployment X crashes". */
-  crashOne(deployment: string): Promise<FaultOutcome>;
-  /** "the crashed pod is restarted and ready within T"; returns the time to recover too. */
-  expectRestarted(within: { ms: number; text: string }): Promise<WaitResult & { timeToRecoverMs: number | undefined }>;
+  /** "the crashed pod is restarted and ready within T" (with the time to recover). */
+  expectRestarted(within: StepDuration): Promise<RecoveryResult>;
 }
 
-/** Builds the operations; `kill` is injectable for unit tests. */
-export function createContainerCrash(fault: FaultContext, engine: EngineContext, kill: ContainerKiller = ctrKill): ContainerCrashOps {
-  let crashed: CrashedContainer | undefined;
+/** Builds the checks over the scenario's latest container-crash fault. */
+export function createContainerCrashOps(deps: ScenarioDeps): ContainerCrashOps {
   return {
-    async crashOne(deployment) {
-      const outcome = await crashContainer(fault, deployment, kill);
-      crashed = outcome.crashed;
-      return outcome;
-    },
-    async expectRestarted(within) {
-      if (!crashed) throw new Error('no container crashed earlier in this scenario (use "a container of deployment … crashes" first)');
-      const budget = resolveBudget(within.ms, `within ${within.text}`, CONDITION_STEP_CAP_MS);
-      const result = await eventually(containerRestarted(fault.view.pods, fault.view.namespace, crashed.pod, crashed.container, crashed.restartsBefore), budget, engine);
-      return { ...result, timeToRecoverMs: timeToRecover(fault.timeline, result.t) };
+    expectRestarted(within) {
+      const crashed = deps.faults.last(['container-crash'], 'a container of deployment "…" crashes');
+      return deps.expect.eventually(containerRestarted(deps.view.pods, deps.view.namespace, crashed.pod, crashed.container, crashed.restartsBefore), within);
     },
   };
 }

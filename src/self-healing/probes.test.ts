@@ -1,16 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createFakeCluster } from '../cluster/fake-client.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
+import { fakeScenarioDeps } from '../testing/scenario-deps.ts';
 import type { NodeGetMany } from '../cluster/kind-node-http.ts';
-import { createNamespaceView } from '../cluster/view.ts';
-import { openScope } from '../journal/journal.ts';
-import { createTimeline } from '../timeline/timeline.ts';
-import { systemClock } from '../util/clock.ts';
-import { createRng } from '../util/rng.ts';
-import { createProbes } from './probes.ts';
+import { createProbeOps } from './probes.ts';
 
 const NS = 'kp-t';
 
@@ -23,16 +16,16 @@ async function switchedOff(batches: Array<Array<[number, string]>>, propagationM
   cluster.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-a', namespace: NS, labels: { app: 'web' } },
     spec: { nodeName: 'w1', containers: [{ name: 'web', ports: [{ containerPort: 4000 }], readinessProbe: { httpGet: { path: '/ready', port: 4000 } } }] },
     status: { phase: 'Running', podIP: '10.244.1.2', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'web', restartCount: 0 }] } });
-  const fault = { client: cluster, view: createNamespaceView(cluster, NS), timeline: createTimeline(systemClock), journal: openScope(mkdtempSync(join(tmpdir(), 'kp-probes-')), 's'), rng: createRng(1, 's') };
   const sent: string[] = [];
   const getMany: NodeGetMany = async (node, url, count) => {
     sent.push(`${node} ${url} ×${count}`);
     const batch = batches.shift() ?? [];
     return batch.map(([status, pod]) => ({ status, body: `{"pod":"${pod}"}` }));
   };
-  const probes = createProbes(fault, { clock: systemClock, timeline: fault.timeline }, async () => 200, getMany, propagationMs);
-  await probes.switchOff('web', 'readiness');
-  return { probes, sent, cluster, stop: () => fault.view.stop() };
+  const deps = fakeScenarioDeps(cluster, NS, { nodes: { post: async () => 200, getMany } });
+  const probes = createProbeOps(deps, propagationMs);
+  await deps.faults.inject('app-switch', { deployment: 'web', probe: 'readiness' });
+  return { probes, sent, cluster, stop: () => deps.view.stop() };
 }
 
 const answers = (n: number, pod = 'web-b', status = 200): Array<[number, string]> => Array.from({ length: n }, () => [status, pod]);

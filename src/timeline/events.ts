@@ -22,6 +22,8 @@ export type TimelinePayload =
   | { kind: 'load.stopped'; target: string; detail?: string }
   | { kind: 'condition.met'; subject: string; expectation: string; latencyMs?: number }
   | { kind: 'condition.failed'; subject: string; expectation: string }
+  | { kind: 'recovered'; fault: string; subject: string; expectation: string; afterMs: number }
+  | { kind: 'watch.lost'; store: string; detail: string }
   | { kind: 'marker'; label: string };
 
 /** One recorded entry. */
@@ -44,6 +46,8 @@ const FORMAT: { [K in TimelineKind]: (e: Extract<TimelineEvent, { kind: K }>) =>
   'load.stopped': (e) => `load on ${e.target} stopped${e.detail ? ` (${e.detail})` : ''}`,
   'condition.met': (e) => `${e.subject}: ${e.expectation}${e.latencyMs !== undefined ? ` (seen ${e.latencyMs.toFixed(1)}ms after the change)` : ''}`,
   'condition.failed': (e) => `${e.subject}: ${e.expectation} NOT met`,
+  recovered: (e) => `recovered from ${e.fault} after ${(e.afterMs / 1000).toFixed(1)}s (${e.subject}: ${e.expectation})`,
+  'watch.lost': (e) => `watch of ${e.store} interrupted, reconnecting: ${e.detail}`,
   marker: (e) => e.label,
 };
 

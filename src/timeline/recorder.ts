@@ -3,7 +3,8 @@
  * Deployments, HPAs and Nodes, and one per Kubernetes Event. Status churn that does not change
  * the summary (e.g. a resourceVersion bump) is not recorded.
  */
-import { describeNode, isPodReady, podReason, replicaCounts } from '../cluster/describe.ts';
+import { describeNode, podReason, replicaCounts } from '../cluster/describe.ts';
+import { isPodReady } from '../cluster/predicates.ts';
 import type { ChangeType, KubeObject, ObjectStore } from '../cluster/types.ts';
 import type { TimelinePayload } from './events.ts';
 import type { Timeline } from './timeline.ts';

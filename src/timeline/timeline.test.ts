@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Clock } from '../util/clock.ts';
 import { recordStores } from './recorder.ts';
 import { createTimeline, timeToRecover } from './timeline.ts';
-import { createFakeCluster } from '../cluster/fake-client.ts';
+import { createFakeCluster } from '../testing/fake-cluster.ts';
 
 function manualClock(): Clock & { advance(ms: number): void } {
   let t = 1000;

@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kube, ownedNamespaces, ROOT, runCli, runIdOf, startCli, waitUntil } from './helpers.ts';
+import { attachmentsOf, kube, ownedNamespaces, ROOT, runCli, runIdOf, startCli, untilRunNamespacesGone, waitUntil } from './helpers.ts';
 
 interface Envelope { [key: string]: any }
 const messages = (): Envelope[] => readFileSync(join(ROOT, 'reports/messages.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Envelope);
-const attachments = (): Envelope[] => messages().filter((m) => m.attachment).map((m) => m.attachment);
+const attachments = (): Envelope[] => attachmentsOf();
 
 function allFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((e) => { const f = join(dir, e); return statSync(f).isDirectory() ? allFiles(f) : [f]; });
@@ -92,7 +92,7 @@ describe('real cluster', { concurrency: false }, () => {
     assert.equal(typeof killed?.timeToRecoverMs, 'number', 'time to recover is computed from the timeline');
     const runId = runIdOf(result.stderr);
     assert.ok(runId);
-    await waitUntil('the run\'s namespaces to be gone', 120_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
+    await untilRunNamespacesGone(runId);
     assert.deepEqual(await cordonedNodes(), [], 'the cordon fault was undone');
   });
 
@@ -135,7 +135,7 @@ describe('real cluster', { concurrency: false }, () => {
     assert.equal((await ownedNamespaces(runId)).length, 1, '--keep must keep the failed scenario\'s namespace');
     const janitor = await runCli(['--janitor']);
     assert.equal(janitor.code, 0, janitor.stderr);
-    await waitUntil('the kept namespace to be deleted by --janitor', 120_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
+    await untilRunNamespacesGone(runId);
   });
 
   it('a missing fixture fails its step with a clear message (exit 2: the environment, not the system, is wrong)', async () => {
@@ -190,7 +190,7 @@ describe('real cluster', { concurrency: false }, () => {
     assert.equal(janitor.code, 0, janitor.stderr);
     assert.match(janitor.stderr, new RegExp(`node ${node} uncordoned`));
     assert.deepEqual(await cordonedNodes(), []);
-    await waitUntil('the dead run\'s namespace to be gone', 120_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
+    await untilRunNamespacesGone(runId);
     assert.equal(existsSync(join(ROOT, '.kubeproof/journal', runId!)), false, 'the dead run\'s journal is cleared');
   });
 
@@ -204,6 +204,6 @@ describe('real cluster', { concurrency: false }, () => {
     assert.match(result.stderr, /partial report: reports\/allure-report\/index\.html/);
     assert.deepEqual(await cordonedNodes(), []);
     const runId = runIdOf(result.stderr);
-    await waitUntil('the interrupted run\'s namespace to be gone', 120_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
+    await untilRunNamespacesGone(runId);
   });
 });

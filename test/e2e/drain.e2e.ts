@@ -6,10 +6,10 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kube, ownedNamespaces, ROOT, runCli, runIdOf, startCli, waitUntil } from './helpers.ts';
+import { kube, ROOT, runCli, runIdOf, startCli, timelineEvents, untilRunNamespacesGone, waitUntil } from './helpers.ts';
 
 async function cordonedNodes(): Promise<string[]> {
   return (await kube().list('Node')).filter((n) => n.spec?.unschedulable).map((n) => n.metadata?.name ?? '');
@@ -18,10 +18,7 @@ async function cordonedNodes(): Promise<string[]> {
 interface Envelope { [key: string]: any }
 /** Each run writes its own message file: reports/ is shared with any other run on this machine. */
 const messageFile = (name: string): string => join(tmpdir(), `kubeproof-e2e-drain-${process.pid}-${name}.ndjson`);
-const timelineOf = (file: string): Envelope[] => {
-  const attachments = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Envelope).filter((m) => m.attachment).map((m) => m.attachment);
-  return JSON.parse(attachments.find((a) => a.fileName === 'timeline.json')?.body ?? '{}').events as Envelope[];
-};
+const timelineOf = (file: string): Envelope[] => timelineEvents(file);
 const drainedNode = (events: Envelope[]): string => {
   const drain = events.find((e) => e.kind === 'fault.injected' && e.fault === 'node-drain');
   assert.ok(drain, 'the timeline records the drain');
@@ -54,7 +51,7 @@ describe('node drain (cordon + evictions through the Eviction API)', { concurren
     assert.ok(events.some((e) => e.kind === 'condition.met' && e.expectation === `at least 3 ready replicas while node ${node} is drained`), 'the guard held for the whole drain');
     assert.ok(events.some((e) => e.kind === 'fault.reverted' && e.fault === 'node.uncordon' && e.ok && e.target === node), 'the After hook uncordoned the node');
     assert.notEqual((await kube().get('Node', node))?.spec?.unschedulable, true, `node ${node} is schedulable again`);
-    await waitUntil('the run\'s namespace to be gone', 120_000, async () => ((await ownedNamespaces(runIdOf(result.stderr))).length === 0 ? true : undefined));
+    await untilRunNamespacesGone(runIdOf(result.stderr));
   });
 
   it('broken variant: replicas co-located and no PodDisruptionBudget FAIL, naming the drop and the missing budget', async () => {
@@ -69,7 +66,7 @@ describe('node drain (cordon + evictions through the Eviction API)', { concurren
     assert.match(result.stdout, /Hint: +no PodDisruptionBudget protects deployment "drain-app" \(none in namespace kp-[^ ]+ selects its pods\)/);
     const node = drainedNode(timelineOf(messages));
     assert.notEqual((await kube().get('Node', node))?.spec?.unschedulable, true, 'the failed scenario still uncordoned its node');
-    await waitUntil('the run\'s namespace to be gone', 120_000, async () => ((await ownedNamespaces(runIdOf(result.stderr))).length === 0 ? true : undefined));
+    await untilRunNamespacesGone(runIdOf(result.stderr));
   });
 
   it('SIGKILL mid-drain leaves the node cordoned; --janitor uncordons it and deletes the namespace', async () => {
@@ -86,7 +83,7 @@ describe('node drain (cordon + evictions through the Eviction API)', { concurren
     assert.equal(janitor.code, 0, janitor.stderr);
     assert.match(janitor.stderr, new RegExp(`node ${node} uncordoned`));
     assert.deepEqual(await cordonedNodes(), []);
-    await waitUntil('the dead run\'s namespace to be gone', 120_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
+    await untilRunNamespacesGone(runId);
     assert.equal(existsSync(join(ROOT, '.kubeproof/journal', runId!)), false, 'the dead run\'s journal is cleared');
   });
 });

@@ -1,7 +1,9 @@
 /** Helpers for end-to-end tests: run the real CLI, talk to the real cluster, wait with a deadline. */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Attachment, Envelope } from '@cucumber/messages';
 import { createKubeClient, loadKubeConfig } from '../../src/cluster/kube-client.ts';
 import type { ClusterClient } from '../../src/cluster/types.ts';
 
@@ -65,4 +67,23 @@ export async function ownedNamespaces(runId?: string): Promise<string[]> {
 /** The run id printed in the CLI header ("kubeproof run abc123: …"). */
 export function runIdOf(output: string): string | undefined {
   return /kubeproof run ([0-9a-f]{6}):/.exec(output)?.[1];
+}
+
+/** Every attachment in a cucumber message file (default: the last run's reports/messages.ndjson). */
+export function attachmentsOf(file = join(ROOT, 'reports', 'messages.ndjson')): Attachment[] {
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean)
+    .map((l) => JSON.parse(l) as Envelope).flatMap((m) => (m.attachment ? [m.attachment] : []));
+}
+
+/** The events of the first (or `index`-th) scenario timeline attached in `file`. */
+// eslint-style escape hatch: tests read recorded JSON loosely.
+export function timelineEvents(file?: string, index = 0): Array<Record<string, any>> {
+  const timelines = attachmentsOf(file).filter((a) => a.fileName === 'timeline.json');
+  return (JSON.parse(timelines[index]?.body ?? '{"events":[]}') as { events: Array<Record<string, any>> }).events;
+}
+
+/** Waits until no namespace of run `runId` is left (deleted or terminating). */
+export async function untilRunNamespacesGone(runId: string | undefined, timeoutMs = 120_000): Promise<void> {
+  if (!runId) throw new Error('no run id in the CLI output ("kubeproof run <id>: …")');
+  await waitUntil(`run ${runId}'s namespaces to be gone`, timeoutMs, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
 }

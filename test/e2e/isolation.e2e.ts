@@ -7,10 +7,10 @@
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kube, ownedNamespaces, ROOT, runCli, runIdOf, startCli, waitUntil } from './helpers.ts';
+import { kube, ownedNamespaces, ROOT, runCli, runIdOf, startCli, waitUntil, untilRunNamespacesGone, attachmentsOf } from './helpers.ts';
 
 /** Namespaces holding the cut-off policy kubeproof injects. */
 async function cutOffNamespaces(): Promise<string[]> {
@@ -22,16 +22,13 @@ async function cutOffNamespaces(): Promise<string[]> {
 /** Waits until nothing of run `runId` is left: its namespaces (alias namespaces too) and its journal. */
 async function nothingLeftBehind(runId: string | undefined): Promise<void> {
   assert.ok(runId, 'the CLI printed no run id');
-  await waitUntil(`run ${runId}'s namespaces to be gone`, 120_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
+  await untilRunNamespacesGone(runId);
   assert.equal(existsSync(join(ROOT, '.kubeproof/journal', runId)), false, 'the run\'s journal is cleared');
 }
 
 /** The timeline events of every scenario of a run, from its cucumber messages file. */
-function timelineEvents(messagesFile: string): Array<{ kind: string; fault?: string; ok?: boolean; detail?: string }> {
-  return readFileSync(messagesFile, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
-    const attachment = (JSON.parse(line) as { attachment?: { fileName?: string; body: string } }).attachment;
-    return attachment?.fileName === 'timeline.json' ? (JSON.parse(attachment.body) as { events: Array<{ kind: string }> }).events : [];
-  });
+function allTimelineEvents(messagesFile: string): Array<Record<string, any>> {
+  return attachmentsOf(messagesFile).filter((a) => a.fileName === 'timeline.json').flatMap((a) => (JSON.parse(a.body) as { events: Array<Record<string, any>> }).events);
 }
 
 describe('isolation on the real cluster', { concurrency: false }, () => {
@@ -44,13 +41,13 @@ describe('isolation on the real cluster', { concurrency: false }, () => {
     const out = `${result.stdout}\n${result.stderr}`;
     assert.equal(result.code, 1, out);
     assert.match(result.stdout, /\[1\/1\] ✘ FAIL {2}the postgres policy selects "postgress"/);
-    assert.match(result.stdout, /1\/4 paths as expected; unexpected:/);
+    assert.match(result.stdout, /1 of 4 paths as expected; unexpected:/);
     assert.match(result.stdout, /app=frontend → service\/postgres:5432 was ALLOWED, expected blocked \(exit 0: [^)]*\); policies selecting postgres: none \(every ingress is allowed\)/);
     assert.match(result.stdout, /app=frontend → pod\/postgres-0:5433 was REFUSED, expected blocked \(exit 7: the connection was refused/);
     assert.match(result.stdout, /app=frontend → service\/no-such-service:80 was a DNS FAILURE, expected blocked \(exit 6: /);
     assert.doesNotMatch(result.stdout, /app=api → service\/postgres:5432 was/, 'the allowed path behaved and must not be listed');
     const runId = runIdOf(result.stderr);
-    await waitUntil('the run\'s namespaces to be gone', 120_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
+    await untilRunNamespacesGone(runId);
   });
 
   it('SIGKILL while a namespace is cut off: --janitor deletes the journalled policy and the namespace', async () => {
@@ -65,7 +62,7 @@ describe('isolation on the real cluster', { concurrency: false }, () => {
     const janitor = await runCli(['--janitor']);
     assert.equal(janitor.code, 0, janitor.stderr);
     assert.match(janitor.stderr, new RegExp(`NetworkPolicy ${namespace}/kubeproof-cut-off deleted`));
-    await waitUntil('the dead run\'s namespace to be gone', 120_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
+    await untilRunNamespacesGone(runId);
     assert.equal(existsSync(join(ROOT, '.kubeproof/journal', runId!)), false, 'the dead run\'s journal is cleared');
   });
 
@@ -75,7 +72,7 @@ describe('isolation on the real cluster', { concurrency: false }, () => {
     const out = `${result.stdout}\n${result.stderr}`;
     assert.equal(result.code, 0, out);
     assert.match(result.stderr, /3 scenarios — 3 PASS, 0 FAIL, 0 INCONCLUSIVE, 0 ERROR/, out);
-    const events = timelineEvents(messages);
+    const events = allTimelineEvents(messages);
     const reconnects = events.filter((e) => e.kind === 'fault.reverted' && e.fault === 'namespace-cutoff');
     assert.equal(reconnects.length, 1, `one reconnect: ${JSON.stringify(reconnects)}`);
     assert.match(reconnects[0]?.detail ?? '', /kubeproof-cut-off deleted/);

@@ -6,10 +6,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kube, ownedNamespaces, ROOT, runCli, runIdOf, startCli, waitUntil } from './helpers.ts';
+import { attachmentsOf, kube, ROOT, runCli, runIdOf, startCli, timelineEvents, untilRunNamespacesGone, waitUntil } from './helpers.ts';
 
 /** Paused containers of the kubeproof kind cluster (docker ps lists paused containers too). */
 function pausedNodes(): string[] {
@@ -25,8 +25,7 @@ async function notReadyNodes(): Promise<string[]> {
 interface Envelope { [key: string]: any }
 /** Each run writes its own message file: reports/ is shared with any other run on this machine. */
 const messageFile = (name: string): string => join(tmpdir(), `kubeproof-e2e-node-death-${process.pid}-${name}.ndjson`);
-const attachments = (file: string): Envelope[] => readFileSync(file, 'utf8').split('\n').filter(Boolean)
-  .map((l) => JSON.parse(l) as Envelope).filter((m) => m.attachment).map((m) => m.attachment);
+const attachments = (file: string): Envelope[] => attachmentsOf(file);
 
 describe('node death (docker pause)', { concurrency: false }, () => {
   before(async () => {
@@ -61,7 +60,7 @@ describe('node death (docker pause)', { concurrency: false }, () => {
     const messages = messageFile('kubelet');
     const result = await runCli(['test/e2e/features/node-death/kubelet-stops.feature', '--format', `message:${messages}`]);
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-    const events = JSON.parse(attachments(messages).find((a) => a.fileName === 'timeline.json')?.body ?? '{}').events as Envelope[];
+    const events = timelineEvents(messages);
     const stopped = events.find((e) => e.kind === 'fault.injected' && e.fault === 'kubelet-stop');
     assert.ok(stopped, 'the timeline records the kubelet stop');
     const node = String(stopped.target).replace('node/', '');
@@ -80,10 +79,10 @@ describe('node death (docker pause)', { concurrency: false }, () => {
     assert.match(result.stdout, /Expected: 3 ready replicas within 1m00s/);
     assert.match(result.stdout, /Received: 0\/3 ready \(.*pinned-[^ ]+ Pending: Unschedulable/);
     assert.match(result.stdout, /FailedScheduling pod\/pinned-[^:]+: 0\/4 nodes are available: .*didn't match Pod's node affinity\/selector/);
-    const events = JSON.parse(attachments(messages).find((a) => a.fileName === 'timeline.json')?.body ?? '{}').events as Envelope[];
+    const events = timelineEvents(messages);
     assert.ok(events.some((e) => e.kind === 'fault.injected' && e.target === 'node/kubeproof-worker'), 'the pinned node is the one that died');
     assert.deepEqual(pausedNodes(), [], 'the failed scenario still unpaused its node');
-    await waitUntil('the run\'s namespace to be gone', 120_000, async () => ((await ownedNamespaces(runIdOf(result.stderr))).length === 0 ? true : undefined));
+    await untilRunNamespacesGone(runIdOf(result.stderr));
   });
 
   it('SIGKILL while a node is paused leaves it paused; --janitor unpauses it and deletes the namespace', async () => {
@@ -100,7 +99,7 @@ describe('node death (docker pause)', { concurrency: false }, () => {
     assert.match(janitor.stderr, new RegExp(`node ${node} unpaused, Ready after \\d+\\.\\ds`));
     assert.deepEqual(pausedNodes(), []);
     assert.deepEqual(await notReadyNodes(), []);
-    await waitUntil('the dead run\'s namespace to be gone', 120_000, async () => ((await ownedNamespaces(runId)).length === 0 ? true : undefined));
+    await untilRunNamespacesGone(runId);
     assert.equal(existsSync(join(ROOT, '.kubeproof/journal', runId!)), false, 'the dead run\'s journal is cleared');
   });
 });

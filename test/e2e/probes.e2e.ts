@@ -1,10 +1,9 @@
 /** Probes end to end: a real app switched off in one real pod; real kubelet probes and EndpointSlices react. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ownedNamespaces, runCli, runIdOf, waitUntil } from './helpers.ts';
+import { attachmentsOf, ownedNamespaces, runCli, runIdOf, waitUntil } from './helpers.ts';
 
 interface Envelope { [key: string]: any }
 
@@ -15,7 +14,7 @@ describe('probes', () => {
     const file = join(tmpdir(), `kubeproof-e2e-probes-${process.pid}.ndjson`);
     const result = await runCli(['features/self-healing/probes.feature', '--format', `message:${file}`]);
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-    const attachments = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Envelope).filter((m) => m.attachment).map((m) => m.attachment);
+    const attachments: Envelope[] = attachmentsOf(file);
     const timelines = attachments.filter((a) => a.fileName === 'timeline.json').map((a) => JSON.parse(a.body).events as Envelope[]);
     const readiness = timelines.find((events) => events.some((e) => e.fault === 'readiness-off'));
     const liveness = timelines.find((events) => events.some((e) => e.fault === 'liveness-off'));

@@ -1,15 +1,11 @@
 /** Steady traffic through a real NodePort on 127.0.0.1 while a real pod is killed, judged by phase. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ownedNamespaces, runCli, runIdOf, waitUntil } from './helpers.ts';
+import { attachmentsOf, runCli, runIdOf, timelineEvents, untilRunNamespacesGone } from './helpers.ts';
 
-interface Envelope { [key: string]: any }
 
-const attachmentsOf = (file: string): Envelope[] =>
-  readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Envelope).filter((m) => m.attachment).map((m) => m.attachment);
 
 describe('traffic during a fault', () => {
   it('a healthy Service: PASS, the report splits requests into before / during / after recovery', async () => {
@@ -20,9 +16,9 @@ describe('traffic during a fault', () => {
     assert.ok(summary, 'the traffic summary is attached to the report');
     assert.match(summary, /traffic to service\/web \(127\.0\.0\.1:30080\): \d{3} requests/);
     assert.match(summary, /after recovery \(\+\d+\.\ds → end\): 0\/\d+ failed/);
-    const events = JSON.parse(attachmentsOf(file).find((a) => a.fileName === 'timeline.json')?.body ?? '{}').events as Envelope[];
+    const events = timelineEvents(file);
     assert.ok(events.some((e) => e.kind === 'load.started') && events.some((e) => e.kind === 'load.stopped'), 'the load window is on the timeline');
-    await waitUntil('the run\'s namespace to be gone', 120_000, async () => ((await ownedNamespaces(runIdOf(result.stderr))).length === 0 ? true : undefined));
+    await untilRunNamespacesGone(runIdOf(result.stderr));
   });
 
   it('broken variant: a stray Ready pod behind the Service FAILS with the error rate after recovery and its reasons', async () => {
@@ -33,6 +29,6 @@ describe('traffic during a fault', () => {
     assert.match(out, /Expected: fewer than 1% of the requests sent after recovery \(\+\d+\.\ds\) fail/);
     assert.match(out, /Received: \d+\/\d+ failed \((1\d|2\d|3\d)\.\d%/);
     assert.match(out, /look at pods that are Ready but do not answer/);
-    await waitUntil('the run\'s namespace to be gone', 120_000, async () => ((await ownedNamespaces(runIdOf(result.stderr))).length === 0 ? true : undefined));
+    await untilRunNamespacesGone(runIdOf(result.stderr));
   });
 });

@@ -2,7 +2,7 @@
  * In-memory ClusterClient for unit tests: objects live in a map, watches see every change at once.
  * It models behaviour (NotFound, label selectors, watch events), not HTTP calls.
  */
-import type { ChangeListener, ClusterClient, KindName, KubeObject, ObjectStore, RawResponse } from './types.ts';
+import type { ChangeListener, ClusterClient, KindName, KubeObject, ObjectStore, RawResponse } from '../cluster/types.ts';
 
 function matches(obj: KubeObject, selector?: string): boolean {
   if (!selector) return true;
@@ -105,7 +105,6 @@ export function createFakeCluster(options: { context?: string; server?: string; 
         list: () => [...objects.values()],
         get: (name) => objects.get(name),
         onChange(l) { subs.add(l); return () => subs.delete(l); },
-        connections: () => 1,
         async stop() { listeners.delete(listener); subs.clear(); },
       };
     },

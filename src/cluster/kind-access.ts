@@ -1,0 +1,31 @@
+/**
+ * Everything the runner does to a kind node from the host, in one injectable bundle: docker pause of a
+ * node container, systemctl of its kubelet, SIGKILL of one container through its containerd, HTTP from
+ * inside the node. Faults and undos receive it; unit tests pass fakes.
+ */
+import { ctrKill } from './kind-containers.ts';
+import type { ContainerKiller } from './kind-containers.ts';
+import { systemctlKubelet } from './kind-kubelet.ts';
+import type { KubeletControl } from './kind-kubelet.ts';
+import { nodeCurlGetMany, nodeCurlPost } from './kind-node-http.ts';
+import type { NodeGetMany, NodePost } from './kind-node-http.ts';
+import { dockerNodeContainers } from './kind-nodes.ts';
+import type { NodeContainers } from './kind-nodes.ts';
+
+/** Host-side access to the kind nodes. */
+export interface NodeAccess {
+  containers: NodeContainers;
+  kubelet: KubeletControl;
+  killContainer: ContainerKiller;
+  post: NodePost;
+  getMany: NodeGetMany;
+}
+
+/** The real one: docker on this host. */
+export const kindNodeAccess: NodeAccess = {
+  containers: dockerNodeContainers,
+  kubelet: systemctlKubelet,
+  killContainer: ctrKill,
+  post: nodeCurlPost,
+  getMany: nodeCurlGetMany,
+};

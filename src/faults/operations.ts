@@ -1,0 +1,59 @@
+/**
+ * The fault operations of one scenario: inject a registered fault by name, remember what each did
+ * (the checks that follow a fault read its state: the dead node, the crashed container), and undo one
+ * early ("the namespace is reconnected") through the same journalled undo the After hook would run.
+ */
+import { FaultError, InputError } from '../failure/failure.ts';
+import { executeUndo } from '../journal/undo.ts';
+import type { UndoDeps, UndoTable } from '../journal/undo.ts';
+import type { FaultContext, FaultOutcome } from './fault.ts';
+import { injectFault } from './registry.ts';
+import type { FaultArgs, FaultName, FaultState } from './registry.ts';
+
+/** Fault steps' entry points. */
+export interface FaultOps {
+  inject<N extends FaultName>(name: N, args: FaultArgs<N>): Promise<FaultOutcome<FaultState<N>>>;
+  /**
+   * The state left by the latest of the named faults, or an InputError telling which step must come
+   * first (`needed` is that step's text, e.g. 'the node running the most … pods dies').
+   */
+  last<N extends FaultName>(names: readonly N[], needed: string): FaultState<N>;
+  /** The state left by the latest of the named faults, if any was injected. */
+  latest<N extends FaultName>(names: readonly N[]): FaultState<N> | undefined;
+  /**
+   * Runs now the pending undo of kind `kind` matching `params` (then the After hook does not repeat it);
+   * throws an InputError when this scenario journalled no such undo.
+   */
+  undoEarly(kind: string, params: Record<string, unknown>, whatIsMissing: string): Promise<string>;
+}
+
+/** Builds the operations over one scenario's fault context; `undos` is the table replays use. */
+export function createFaultOps(ctx: FaultContext, undos: UndoTable, undoDeps: UndoDeps): FaultOps {
+  const injected: Array<{ name: FaultName; outcome: FaultOutcome<unknown> }> = [];
+  return {
+    async inject(name, args) {
+      const outcome = await injectFault(ctx, name, args);
+      injected.push({ name, outcome });
+      return outcome;
+    },
+    latest(names) {
+      const entry = injected.findLast((e) => (names as readonly string[]).includes(e.name));
+      return entry?.outcome.state as never;
+    },
+    last(names, needed) {
+      if (!injected.some((e) => (names as readonly string[]).includes(e.name))) {
+        throw new InputError(`this step checks the effect of an earlier fault, but none was injected in this scenario: write "${needed}" first`);
+      }
+      return this.latest(names) as never;
+    },
+    async undoEarly(kind, params, whatIsMissing) {
+      const record = ctx.journal.pending().find((r) => r.kind === kind && Object.entries(params).every(([k, v]) => r.params[k] === v));
+      if (!record) throw new InputError(whatIsMissing);
+      const result = await executeUndo(undos, undoDeps, record);
+      ctx.timeline.record({ kind: 'fault.reverted', fault: kind, target: String(params.namespace ?? params.name ?? ''), ok: result.ok, detail: result.message });
+      if (!result.ok) throw new FaultError(`${result.message} (the undo stays journalled: the After hook and --janitor retry it)`);
+      ctx.journal.complete(record.id, true);
+      return result.message;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Every fault kubeproof can inject, by name. Adding a fault: one module under src/faults/ (see
+ * fault.ts), one line here, one step line in steps/fault.steps.ts — the dry-run catalogue and the undo
+ * table follow from this list.
+ */
+import { appSwitch } from './app-switch.ts';
+import { containerCrash } from './container-crash.ts';
+import { deploymentScale } from './deployment-scale.ts';
+import type { Fault, FaultContext, FaultOutcome } from './fault.ts';
+import { kubeletStop } from './kubelet-stop.ts';
+import { namespaceCutoff } from './namespace-cutoff.ts';
+import { nodeCordon } from './node-cordon.ts';
+import { nodeDrain } from './node-drain.ts';
+import { nodePause } from './node-pause.ts';
+import { podDelete } from './pod-delete.ts';
+import { podKill } from './pod-kill.ts';
+
+/** The registered faults (name → module). */
+export const FAULTS = {
+  'pod-kill': podKill,
+  'pod-delete': podDelete,
+  'container-crash': containerCrash,
+  'deployment-scale': deploymentScale,
+  'node-cordon': nodeCordon,
+  'node-drain': nodeDrain,
+  'node-pause': nodePause,
+  'kubelet-stop': kubeletStop,
+  'app-switch': appSwitch,
+  'namespace-cutoff': namespaceCutoff,
+} as const;
+
+/** A registered fault's name. */
+export type FaultName = keyof typeof FAULTS;
+/** What the steps give fault `N`. */
+export type FaultArgs<N extends FaultName> = (typeof FAULTS)[N] extends Fault<infer A, unknown> ? A : never;
+/** What fault `N` leaves for the checks after it. */
+export type FaultState<N extends FaultName> = (typeof FAULTS)[N] extends Fault<unknown, infer S> ? S : never;
+
+/** Whether `name` is a registered fault. */
+export function isFaultName(name: unknown): name is FaultName {
+  return typeof name === 'string' && Object.hasOwn(FAULTS, name);
+}
+
+/** The dry-run line of fault `name` with `args`. */
+export function describeFault<N extends FaultName>(name: N, args: FaultArgs<N>, seed: number): string {
+  return (FAULTS[name] as Fault<FaultArgs<N>, unknown>).describe(args, seed);
+}
+
+/** Injects fault `name`. */
+export function injectFault<N extends FaultName>(ctx: FaultContext, name: N, args: FaultArgs<N>): Promise<FaultOutcome<FaultState<N>>> {
+  return (FAULTS[name] as unknown as Fault<FaultArgs<N>, FaultState<N>>).inject(ctx, args);
+}

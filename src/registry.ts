@@ -1,0 +1,13 @@
+/**
+ * The one undo table: every kind of undo any part of kubeproof journals, gathered from the modules that
+ * define them. The After hook, SIGINT/SIGTERM and --janitor all replay through it.
+ */
+import { FAULTS } from './faults/registry.ts';
+import { deleteNamespace, undoTable } from './journal/undo.ts';
+import type { UndoDefinition, UndoTable } from './journal/undo.ts';
+
+/** Undo kinds by name. */
+export const UNDOS: UndoTable = undoTable([
+  deleteNamespace as UndoDefinition<never>,
+  ...Object.values(FAULTS).flatMap((f) => ('undos' in f && f.undos ? f.undos : [])),
+]);
