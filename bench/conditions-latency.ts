@@ -12,7 +12,7 @@
  *
  * Usage: npm run bench:conditions [-- rounds]   (target: p95 from ack ≤ 50 ms)
  */
-import { createKubeClient, loadKubeConfig } from '../src/cluster/kube-client.ts';
+import { createKubeClient } from '../src/cluster/kube-client.ts';
 import { namespaceObject } from '../src/cluster/namespaces.ts';
 import type { Condition } from '../src/conditions/condition.ts';
 import { eventually } from '../src/conditions/engine.ts';
@@ -20,7 +20,7 @@ import { createTimeline } from '../src/timeline/timeline.ts';
 import { systemClock } from '../src/util/clock.ts';
 
 const rounds = Number(process.argv[2] ?? 100);
-const client = createKubeClient(loadKubeConfig(process.env.KUBEPROOF_CONTEXT));
+const client = createKubeClient(process.env.KUBEPROOF_CONTEXT);
 const namespace = `kp-bench-${process.pid}`;
 const timeline = createTimeline(systemClock);
 

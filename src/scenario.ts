@@ -5,7 +5,7 @@
  */
 import { kindNodeAccess } from './cluster/kind-access.ts';
 import type { NodeAccess } from './cluster/kind-access.ts';
-import { createKubeClient, loadKubeConfig } from './cluster/kube-client.ts';
+import { createKubeClient } from './cluster/kube-client.ts';
 import { namespaceName } from './cluster/namespaces.ts';
 import type { ClusterClient } from './cluster/types.ts';
 import { createNamespaceView } from './cluster/view.ts';
@@ -71,7 +71,7 @@ export interface StartOptions {
 let sharedClient: ClusterClient | undefined;
 function clientFor(context: string): ClusterClient {
   // One client per worker: the HTTPS agent is cached per cluster/user, so watches share connections.
-  sharedClient ??= createKubeClient(loadKubeConfig(context));
+  sharedClient ??= createKubeClient(context);
   return sharedClient;
 }
 

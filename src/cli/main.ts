@@ -13,7 +13,7 @@ import type { Envelope } from '@cucumber/messages';
 import { needsLoad, needsNetpolCanary } from '../capabilities.ts';
 import type { Capabilities } from '../capabilities.ts';
 import { checkManifestDir } from '../cluster/manifests.ts';
-import { createKubeClient, currentContextName, loadKubeConfig } from '../cluster/kube-client.ts';
+import { createKubeClient, currentContextName } from '../cluster/kube-client.ts';
 import type { ClusterClient } from '../cluster/types.ts';
 import { kindNodeAccess } from '../cluster/kind-access.ts';
 import type { ScopeJournal } from '../journal/journal.ts';
@@ -118,7 +118,7 @@ async function janitorMode(args: ParsedArgs): Promise<number> {
   await checkTools({ k6: false });
   let client: ClusterClient;
   try {
-    client = createKubeClient(loadKubeConfig(args.own.context));
+    client = createKubeClient(args.own.context);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -200,7 +200,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   let client: ClusterClient;
   try {
-    client = createKubeClient(loadKubeConfig(args.own.context));
+    client = createKubeClient(args.own.context);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -1,76 +1,92 @@
 /**
- * The real ClusterClient, over @kubernetes/client-node 2 (the only module importing it besides
- * kubeconfig.ts). Requests go through one raw JSON function so objects stay plain JSON: the typed
- * client turns timestamps into Dates and drops fields its model does not know (ecosystem.md §2.3).
+ * The real ClusterClient. Requests go through one raw JSON function over undici's fetch, so objects stay
+ * plain JSON (a typed client turns timestamps into Dates and drops fields its model does not know).
+ * Credentials come from kubeconfig.ts (CA, client certificate, token); a user that needs a credential
+ * plugin (exec, auth-provider) is served by @kubernetes/client-node, imported only then — importing it
+ * costs about 1 s and 60 MB per process. Watches are streamed here: one JSON event per line.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import * as k8s from '@kubernetes/client-node';
 import { Agent, fetch } from 'undici';
+import type { Dispatcher } from 'undici';
 import { errorFromNetwork, errorFromResponse, KubeApiError } from './api-errors.ts';
 import { createInformerStore } from './informer.ts';
 import type { ListWatchSource, WatchEventType } from './informer.ts';
 import { KINDS, resourcePath } from './kinds.ts';
+import { resolveContext } from './kubeconfig.ts';
+import type { ResolvedContext } from './kubeconfig.ts';
 import type { ClusterClient, KindName, KubeObject, ListOptions, ObjectStore, RawResponse } from './types.ts';
+
+export { currentContextName, KubeConfigError } from './kubeconfig.ts';
 
 /** Field manager of every server-side apply; lets users see what kubeproof owns. */
 export const FIELD_MANAGER = 'kubeproof';
 
-/** Error for a kubeconfig that does not have the requested context. */
-export class KubeConfigError extends Error {
-  override name = 'KubeConfigError';
+/** A watch stream with no bytes for this long is dead (the server ends healthy ones after 25 s). */
+const WATCH_QUIET_MS = 35_000;
+
+/** How a request is authenticated: extra headers and the TLS dispatcher. */
+interface Credentials {
+  headers(url: string, method: string): Promise<Record<string, string>>;
+  dispatcher(url: string, method: string): Promise<Dispatcher | undefined>;
 }
 
-/** Loads ~/.kube/config (or $KUBECONFIG) and selects `context` (default: the current one). */
-export function loadKubeConfig(context?: string): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromDefault();
-  if (context) {
-    if (!kc.getContextObject(context)) {
-      const known = kc.getContexts().map((c) => c.name).join(', ') || 'none';
-      throw new KubeConfigError(`kube context "${context}" is not in your kubeconfig (known contexts: ${known})`);
+/** CA, client certificate and token straight from the kubeconfig: one agent for every request. */
+function staticCredentials(ctx: ResolvedContext): Credentials {
+  const agent = new Agent({ connect: { ca: ctx.ca, cert: ctx.cert, key: ctx.key, rejectUnauthorized: !ctx.insecureSkipTlsVerify } });
+  const headers: Record<string, string> = ctx.token ? { Authorization: `Bearer ${ctx.token}` } : {};
+  return { headers: async () => headers, dispatcher: async () => agent };
+}
+
+/** Credentials from a plugin (exec, auth-provider): client-node's KubeConfig does the work. */
+function pluginCredentials(contextName: string): Credentials {
+  const kc = import('@kubernetes/client-node').then((k8s) => {
+    const config = new k8s.KubeConfig();
+    config.loadFromDefault();
+    config.setCurrentContext(contextName);
+    return { k8s, config };
+  });
+  const contextFor = async (url: string, method: string) => {
+    const { k8s, config } = await kc;
+    const ctx = new k8s.RequestContext(url, method as never);
+    await config.applySecurityAuthentication(ctx);
+    return ctx;
+  };
+  return {
+    headers: async (url, method) => (await contextFor(url, method)).getHeaders(),
+    dispatcher: async (url, method) => (await contextFor(url, method)).getDispatcher() as Dispatcher | undefined,
+  };
+}
+
+/**
+ * Creates the real client for kube context `context` (default: the kubeconfig's current one).
+ * @throws KubeConfigError when the kubeconfig lacks it (one line for the user)
+ */
+export function createKubeClient(context?: string): ClusterClient {
+  const resolved = resolveContext(context);
+  const server = resolved.server;
+  const credentials = resolved.plugin ? pluginCredentials(resolved.contextName) : staticCredentials(resolved);
+
+  /** A request with the context's credentials; network failures become one clear KubeApiError. */
+  async function send(method: string, path: string, init: { headers?: Record<string, string>; body?: string; signal?: AbortSignal }) {
+    const url = `${server}${path}`;
+    try {
+      return await fetch(url, {
+        method,
+        headers: { ...(await credentials.headers(url, method)), ...init.headers },
+        body: init.body,
+        dispatcher: await credentials.dispatcher(url, method),
+        signal: init.signal,
+      });
+    } catch (err) {
+      if (init.signal?.aborted) throw err;
+      throw errorFromNetwork(server, err);
     }
-    kc.setCurrentContext(context);
   }
-  if (!kc.getCurrentCluster()) {
-    throw new KubeConfigError('no Kubernetes cluster configured: no kubeconfig found (looked at $KUBECONFIG and ~/.kube/config)');
-  }
-  return kc;
-}
-
-/** The kubeconfig's current context, or undefined when there is no kubeconfig file at all (a fresh machine). */
-export function currentContextName(): string | undefined {
-  const files = (process.env['KUBECONFIG'] ?? join(homedir(), '.kube', 'config')).split(delimiter).filter(Boolean);
-  if (!files.some((f) => existsSync(f))) return undefined;
-  const kc = new k8s.KubeConfig();
-  try {
-    kc.loadFromDefault();
-  } catch {
-    return undefined;
-  }
-  return kc.getCurrentContext() || undefined;
-}
-
-/** Creates the real client for one kube context. */
-export function createKubeClient(kc: k8s.KubeConfig): ClusterClient {
-  const server = kc.getCurrentCluster()?.server ?? '(no server)';
-  const watcher = new k8s.Watch(kc);
 
   async function request(method: string, path: string, options: { body?: unknown; contentType?: string; timeoutMs?: number } = {}): Promise<RawResponse> {
-    const url = `${server}${path}`;
-    const ctx = new k8s.RequestContext(url, method as k8s.HttpMethod);
-    await kc.applySecurityAuthentication(ctx);
-    const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: 'application/json' };
+    const headers: Record<string, string> = { Accept: 'application/json' };
     if (options.body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
+    const response = await send(method, path, { headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
     try {
-      const response = await fetch(url, {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        dispatcher: ctx.getDispatcher() as never,
-        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-      });
       return { status: response.status, body: await response.text() };
     } catch (err) {
       throw errorFromNetwork(server, err);
@@ -128,20 +144,19 @@ export function createKubeClient(kc: k8s.KubeConfig): ClusterClient {
         return { items: res.items ?? [], resourceVersion: res.metadata?.resourceVersion ?? '' };
       },
       async watch(resourceVersion, onEvent, onDone) {
-        const controller = await watcher.watch(
-          path,
-          // The server ends the watch cleanly before client-node's 30 s inactivity timeout would.
-          { resourceVersion, labelSelector, allowWatchBookmarks: true, timeoutSeconds: 25 },
-          (type: string, obj: KubeObject) => onEvent(type as WatchEventType, obj),
-          (err: unknown) => onDone(err),
-        );
+        const controller = new AbortController();
+        // The server ends a healthy watch after 25 s; a quiet timer catches a dead connection.
+        const watchPath = `${path}${query({ watch: 1, resourceVersion, labelSelector, allowWatchBookmarks: true, timeoutSeconds: 25 })}`;
+        const response = await send('GET', watchPath, { headers: { Accept: 'application/json' }, signal: controller.signal });
+        if (response.status !== 200) throw errorFromResponse('GET', watchPath, response.status, await response.text());
+        void streamEvents(response.body, controller, onEvent).then(() => onDone(), (err: unknown) => onDone(controller.signal.aborted && !(err as { quiet?: boolean })?.quiet ? undefined : err));
         return { abort: () => controller.abort() };
       },
     };
   }
 
   return {
-    contextName: kc.getCurrentContext(),
+    contextName: resolved.contextName,
     serverUrl: server,
     async version(timeoutMs = 5000) {
       const v = (await json('GET', '/version', { timeoutMs })) as unknown as { gitVersion?: string };
@@ -188,11 +203,9 @@ export function createKubeClient(kc: k8s.KubeConfig): ClusterClient {
     getRaw: (path) => request('GET', path),
     postRaw: (path, body) => json('POST', path, { body }),
     async getAsToken(path, token) {
-      const cluster = kc.getCurrentCluster();
-      const ca = cluster?.caData ? Buffer.from(cluster.caData, 'base64') : cluster?.caFile ? readFileSync(cluster.caFile) : undefined;
       // A fresh agent without the kubeconfig's client certificate: with it, the API server would
       // authenticate us as the admin and ignore the token.
-      const agent = new Agent({ connect: { ca, rejectUnauthorized: !cluster?.skipTLSVerify } });
+      const agent = new Agent({ connect: { ca: resolved.ca, rejectUnauthorized: !resolved.insecureSkipTlsVerify } });
       try {
         const response = await fetch(`${server}${path}`, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' }, dispatcher: agent, signal: AbortSignal.timeout(30_000) });
         return { status: response.status, body: await response.text() };
@@ -206,4 +219,41 @@ export function createKubeClient(kc: k8s.KubeConfig): ClusterClient {
       return createInformerStore(kind, listWatchSource(kind, namespace, labelSelector), { onError: options.onError });
     },
   };
+}
+
+/**
+ * Reads a watch response: one JSON event per line, delivered in order. Resolves when the server ends
+ * the stream; rejects on a broken stream, or — marked `quiet` and named TimeoutError, which the informer
+ * re-watches at once — when nothing arrived for WATCH_QUIET_MS.
+ */
+async function streamEvents(body: ReadableStream<Uint8Array> | null, controller: AbortController, onEvent: (type: WatchEventType, obj: KubeObject) => void): Promise<void> {
+  if (!body) return;
+  let quiet: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
+  const arm = (): void => {
+    clearTimeout(quiet);
+    quiet = setTimeout(() => { timedOut = true; controller.abort(); }, WATCH_QUIET_MS);
+  };
+  const decoder = new TextDecoder();
+  let buffered = '';
+  try {
+    arm();
+    for await (const chunk of body) {
+      arm();
+      buffered += decoder.decode(chunk, { stream: true });
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (!line) continue;
+        const event = JSON.parse(line) as { type: WatchEventType; object: KubeObject };
+        onEvent(event.type, event.object);
+      }
+    }
+  } catch (err) {
+    if (timedOut) throw Object.assign(new Error(`watch stream quiet for ${WATCH_QUIET_MS / 1000}s`), { name: 'TimeoutError', quiet: true });
+    throw err;
+  } finally {
+    clearTimeout(quiet);
+  }
 }

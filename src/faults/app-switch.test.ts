@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFakeCluster } from '../testing/fake-cluster.ts';
-import { fakeFaultContext } from '../testing/fault-context.ts';
+import { fakeFaultContext, fakeNodes } from '../testing/fault-context.ts';
 import type { NodePost } from '../cluster/kind-node-http.ts';
-import { appSwitch, switchUrl } from './app-switch.ts';
+import { appSwitch, switchOn, switchUrl } from './app-switch.ts';
 import type { FaultContext } from './fault.ts';
 
 const NS = 'kp-t';
@@ -50,7 +50,19 @@ describe('appSwitch', () => {
     assert.equal(outcome.state.hasProbe, false);
     assert.match(String(ctx.timeline.last('fault.injected')?.detail), /the container has no livenessProbe/);
     // An app without the switch cannot be faulted this way: ERROR (tooling), never FAIL.
-    await assert.rejects(appSwitch.inject(world(false, async () => 404), { deployment: 'web', probe: 'readiness' }), (e: Error & { kind?: string }) => e.kind === 'error' && /did not accept .*HTTP 404.*POST <probe path>\?set=false/.test(e.message));
+    const refusing = world(false, async () => 404);
+    await assert.rejects(appSwitch.inject(refusing, { deployment: 'web', probe: 'readiness' }), (e: Error & { kind?: string }) => e.kind === 'error' && /did not accept .*HTTP 404.*POST <probe path>\?set=false/.test(e.message));
+    assert.deepEqual(refusing.journal.pending(), [], 'nothing was switched, so no undo is left pending');
     await ctx.view.stop();
+  });
+});
+
+describe('the app.switch-on undo', () => {
+  it('names the pod, never the URL (its message may be printed outside any scenario\'s redaction)', async () => {
+    const cluster = createFakeCluster();
+    cluster.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-a', namespace: NS } });
+    const nodes = fakeNodes({ post: async () => 501 });
+    await assert.rejects(switchOn.run({ client: cluster, nodes }, { namespace: NS, pod: 'web-a', node: 'w1', url: 'http://10.0.0.1:80/s3cr3t-path?set=true' }),
+      (e: Error) => e.message === 'pod web-a answered HTTP 501 to the switch');
   });
 });

@@ -48,7 +48,8 @@ export const switchOn = defineUndo<{ namespace: string; pod: string; node: strin
   const pod = str(p, 'pod');
   if (!(await client.get('Pod', pod, str(p, 'namespace')))) return `pod ${pod} is gone`;
   const status = await nodes.post(str(p, 'node'), str(p, 'url'));
-  if (status < 200 || status >= 300) throw new Error(`pod ${pod} answered HTTP ${status || 'nothing'} to ${p.url}`);
+  // Names only in the message (it may be printed outside any scenario's redaction): no URL, no path.
+  if (status < 200 || status >= 300) throw new Error(`pod ${pod} answered HTTP ${status || 'nothing'} to the switch`);
   return `switched back on in pod ${pod}`;
 });
 
@@ -75,11 +76,13 @@ export const appSwitch = defineFault<{ deployment: string; probe: ProbeKind }, S
     };
     const off = switchUrl(switched.podIP, container, probe, false);
     const on = switchUrl(switched.podIP, container, probe, true);
-    switchOn.record(ctx.journal, { namespace: ctx.view.namespace, pod: switched.pod, node: switched.node, url: on }, `switch ${probe} back on in pod ${switched.pod}`);
+    const undo = switchOn.record(ctx.journal, { namespace: ctx.view.namespace, pod: switched.pod, node: switched.node, url: on }, `switch ${probe} back on in pod ${switched.pod}`);
     const what = probe === 'readiness' ? 'stops being ready' : 'becomes unhealthy';
     ctx.timeline.record({ kind: 'fault.injected', fault: `${probe}-off`, target: `pod/${switched.pod}`, detail: `POST ${new URL(off).pathname}?set=false from ${switched.node}${switched.hasProbe ? '' : ` (the container has no ${probe}Probe)`}` });
     const answered = await ctx.nodes.post(switched.node, off);
     if (answered < 200 || answered >= 300) {
+      // The app refused: nothing was switched, so there is nothing to switch back.
+      ctx.journal.complete(undo.id, true, 'not needed: the switch was refused');
       throw new FaultError(`${probe}-off could not be injected: pod ${switched.pod} did not accept ${off} (HTTP ${answered || 'no answer'}); this fault needs an app with the switch the demo app offers (POST <probe path>?set=false)`);
     }
     return { fault: `${probe}-off`, target: `pod/${switched.pod}`, detail: `${switched.pod} on ${switched.node} ${what} (restartCount ${switched.restartsBefore})`, state: switched };

@@ -30,9 +30,10 @@ describe('fault operations', () => {
   it('undo early through the journalled undo, once', async () => {
     const { deps, cluster } = world();
     await deps.faults.inject('deployment-scale', { deployment: 'api', replicas: 5 });
-    assert.match(await deps.faults.undoEarly('deployment.scale', { name: 'api' }, 'nothing to undo'), /scaled back to 3/);
+    assert.match(await deps.faults.undoEarly('deployment-scale', 'deployment.scale', { name: 'api' }, 'nothing to undo'), /scaled back to 3/);
+    assert.equal(deps.timeline.last('fault.reverted')?.fault, 'deployment-scale', 'the timeline names the fault undone');
     assert.equal((await cluster.get('Deployment', 'api', NS))?.spec?.replicas, 3);
     assert.deepEqual(deps.journal.pending(), [], 'the After hook will not run it again');
-    await assert.rejects(deps.faults.undoEarly('deployment.scale', { name: 'api' }, 'nothing to undo'), /nothing to undo/);
+    await assert.rejects(deps.faults.undoEarly('deployment-scale', 'deployment.scale', { name: 'api' }, 'nothing to undo'), /nothing to undo/);
   });
 });

@@ -21,10 +21,10 @@ export interface FaultOps {
   /** The state left by the latest of the named faults, if any was injected. */
   latest<N extends FaultName>(names: readonly N[]): FaultState<N> | undefined;
   /**
-   * Runs now the pending undo of kind `kind` matching `params` (then the After hook does not repeat it);
-   * throws an InputError when this scenario journalled no such undo.
+   * Runs now the pending undo of kind `kind` matching `params`, which fault `fault` journalled (then the
+   * After hook does not repeat it); throws an InputError (`whatIsMissing`) when there is no such undo.
    */
-  undoEarly(kind: string, params: Record<string, unknown>, whatIsMissing: string): Promise<string>;
+  undoEarly(fault: FaultName, kind: string, params: Record<string, unknown>, whatIsMissing: string): Promise<string>;
 }
 
 /** Builds the operations over one scenario's fault context; `undos` is the table replays use. */
@@ -46,11 +46,11 @@ export function createFaultOps(ctx: FaultContext, undos: UndoTable, undoDeps: Un
       }
       return this.latest(names) as never;
     },
-    async undoEarly(kind, params, whatIsMissing) {
+    async undoEarly(fault, kind, params, whatIsMissing) {
       const record = ctx.journal.pending().find((r) => r.kind === kind && Object.entries(params).every(([k, v]) => r.params[k] === v));
       if (!record) throw new InputError(whatIsMissing);
       const result = await executeUndo(undos, undoDeps, record);
-      ctx.timeline.record({ kind: 'fault.reverted', fault: kind, target: String(params.namespace ?? params.name ?? ''), ok: result.ok, detail: result.message });
+      ctx.timeline.record({ kind: 'fault.reverted', fault, target: String(params.namespace ?? params.name ?? ''), ok: result.ok, detail: result.message });
       if (!result.ok) throw new FaultError(`${result.message} (the undo stays journalled: the After hook and --janitor retry it)`);
       ctx.journal.complete(record.id, true);
       return result.message;

@@ -50,7 +50,7 @@ export function createIsolationOps(deps: ScenarioDeps): IsolationOps {
     async reconnect(alias) {
       const namespace = namespaces.resolve(alias);
       const what = alias ? `namespace "${alias}"` : 'the namespace';
-      return `reconnected: ${await deps.faults.undoEarly(deleteNetworkPolicy.kind, { namespace, name: CUTOFF_POLICY },
+      return `reconnected: ${await deps.faults.undoEarly('namespace-cutoff', deleteNetworkPolicy.kind, { namespace, name: CUTOFF_POLICY },
         `${what} (${namespace}) is not cut off by this scenario, so there is nothing to reconnect; write 'When ${what} is cut off' first`)}`;
     },
     expectAnsweredFrom: (fromAlias, url, expectedAlias) => expectAnsweredFrom(deps, named(fromAlias), url, named(expectedAlias), BUDGETS.probeBatch),

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Attachment, Envelope } from '@cucumber/messages';
-import { createKubeClient, loadKubeConfig } from '../../src/cluster/kube-client.ts';
+import { createKubeClient } from '../../src/cluster/kube-client.ts';
 import type { ClusterClient } from '../../src/cluster/types.ts';
 
 /** Project root. */
@@ -36,7 +36,7 @@ export function runCli(args: readonly string[], env?: NodeJS.ProcessEnv): Promis
 let client: ClusterClient | undefined;
 /** A client for the context the CLI will use (the kubeconfig's current context). */
 export function kube(): ClusterClient {
-  client ??= createKubeClient(loadKubeConfig(process.env.KUBEPROOF_CONTEXT));
+  client ??= createKubeClient(process.env.KUBEPROOF_CONTEXT);
   return client;
 }
 
