@@ -18,8 +18,9 @@ interface Import { from: string; to: string; typeOnly: boolean }
 
 function imports(file: string): Import[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^(?:import|export)\s+(type\s+)?[^'";]*?from\s+'([^']+)'/gm)].map((m) => {
-    const spec = m[2] ?? '';
+  // Static imports and re-exports, and dynamic import('…') of a literal (lazy imports count too).
+  return [...text.matchAll(/^(?:import|export)\s+(type\s+)?[^'";]*?from\s+'([^']+)'|\bimport\('([^']+)'\)/gm)].map((m) => {
+    const spec = m[2] ?? m[3] ?? '';
     const to = spec.startsWith('.') ? relative(root, resolve(dirname(file), spec)) : spec;
     return { from: relative(root, file), to, typeOnly: Boolean(m[1]) };
   });
