@@ -9,4 +9,4 @@ export { inconclusiveReason } from './capabilities.ts';
 export type { Capabilities } from './capabilities.ts';
 export { boundary } from './report/boundary.ts';
 export type { BoundaryWorld } from './report/boundary.ts';
-export { INCONCLUSIVE_MEDIA_TYPE, SCENARIO_INFO_MEDIA_TYPE } from './report/verdicts.ts';
+export { ALLURE_MESSAGE_MEDIA_TYPE, allureLabels, INCONCLUSIVE_MEDIA_TYPE, SCENARIO_INFO_MEDIA_TYPE } from './report/verdicts.ts';

@@ -23,7 +23,7 @@ import { createTraffic } from './load/traffic.ts';
 import type { TrafficOps } from './load/traffic.ts';
 import { UNDOS } from './registry.ts';
 import { createRedactor } from './report/redact.ts';
-import { timelineChart } from './report/timeline-chart.ts';
+import { renderTimelineChart } from './report/timeline-chart.ts';
 import { createContainerCrashOps } from './self-healing/container-crash.ts';
 import type { ContainerCrashOps } from './self-healing/container-crash.ts';
 import { createProbeOps } from './self-healing/probes.ts';
@@ -133,6 +133,8 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
     async finish(outcome, attach) {
       const notes: string[] = [];
       const trafficSummary = await traffic.stop();
+      // What cleanup does after this moment is not the scenario's behaviour: the chart ends here.
+      const stepsEndedT = timeline.offsetNow();
       if (trafficSummary) attach(trafficSummary, 'text/plain', 'traffic.txt');
       if (outcome.failed) {
         for (const item of await collectEvidence(client, namespaces.all())) attach(item.body, item.mediaType, item.name);
@@ -149,7 +151,7 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
       const recovered = timeline.last('recovered');
       const summary = { namespace: main, seed: params.seed, timeToRecoverMs: recovered?.afterMs ?? null, timeToRecover: recovered ? formatMs(recovered.afterMs) : null, ...timeline.toJSON() };
       attach(JSON.stringify(redactor.object(summary), null, 2), 'application/json', 'timeline.json');
-      const chart = timelineChart(timeline.events());
+      const chart = await renderTimelineChart(timeline.events(), { endMs: stepsEndedT });
       if (chart) attach(chart, 'image/svg+xml', 'timeline.svg');
       return notes;
     },

@@ -1,6 +1,6 @@
 /** Scenario lifecycle: capability gate, namespace + watches, and the After hook that cleans up. */
 import { After, Before, setDefaultTimeout, setParallelCanAssign, Status } from '@cucumber/cucumber';
-import { BUDGETS, INCONCLUSIVE_MEDIA_TYPE, SCENARIO_INFO_MEDIA_TYPE, inconclusiveReason, startScenario } from '../src/index.ts';
+import { ALLURE_MESSAGE_MEDIA_TYPE, allureLabels, BUDGETS, INCONCLUSIVE_MEDIA_TYPE, SCENARIO_INFO_MEDIA_TYPE, inconclusiveReason, startScenario } from '../src/index.ts';
 import type { ChaosWorld } from './world.ts';
 
 setDefaultTimeout(BUDGETS.setup);
@@ -16,6 +16,7 @@ Before({ name: 'capability gate' }, function (this: ChaosWorld, { pickle }) {
   const reason = inconclusiveReason(pickle.tags.map((t) => t.name), this.parameters.capabilities);
   if (!reason) return undefined;
   this.attach(`INCONCLUSIVE: ${reason}`, INCONCLUSIVE_MEDIA_TYPE);
+  this.attach(allureLabels({ 'kubeproof.verdict': 'INCONCLUSIVE', 'kubeproof.reason': reason }), ALLURE_MESSAGE_MEDIA_TYPE);
   return 'skipped';
 });
 

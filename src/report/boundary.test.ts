@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConditionError, InconclusiveError } from '../failure/failure.ts';
 import { boundary, redactError } from './boundary.ts';
-import { INCONCLUSIVE_MEDIA_TYPE, VERDICT_MEDIA_TYPE } from './verdicts.ts';
+import { ALLURE_MESSAGE_MEDIA_TYPE, allureLabels, INCONCLUSIVE_MEDIA_TYPE, VERDICT_MEDIA_TYPE } from './verdicts.ts';
 
 const SECRET = 's3cr3t-value';
 const redact = (t: string): string => t.replaceAll(SECRET, '***');
@@ -36,15 +36,15 @@ describe('boundary', () => {
     const w = world();
     const step = boundary(async () => { throw new ConditionError({ subject: 's', expected: 'e', received: `got ${SECRET}` }); });
     await assert.rejects(step.call(w), (err: Error) => /Received: got \*\*\*/.test(err.message) && !err.message.includes(SECRET));
-    assert.deepEqual(w.attached, [[VERDICT_MEDIA_TYPE, 'fail']]);
+    assert.deepEqual(w.attached, [[VERDICT_MEDIA_TYPE, 'fail'], [ALLURE_MESSAGE_MEDIA_TYPE, allureLabels({ 'kubeproof.verdict': 'FAIL' })]]);
   });
 
   it('marks tooling errors as error, and turns an inconclusive one into a skipped step with its reason', async () => {
     const w = world();
     await assert.rejects(boundary(async () => { throw new TypeError('boom'); }).call(w), /boom/);
-    assert.deepEqual(w.attached, [[VERDICT_MEDIA_TYPE, 'error']]);
+    assert.deepEqual(w.attached, [[VERDICT_MEDIA_TYPE, 'error'], [ALLURE_MESSAGE_MEDIA_TYPE, allureLabels({ 'kubeproof.verdict': 'ERROR' })]]);
     const v = world();
     assert.equal(await boundary(async () => { throw new InconclusiveError(`generator saturated ${SECRET}`); }).call(v), 'skipped');
-    assert.deepEqual(v.attached, [[INCONCLUSIVE_MEDIA_TYPE, 'INCONCLUSIVE: generator saturated ***']]);
+    assert.deepEqual(v.attached, [[INCONCLUSIVE_MEDIA_TYPE, 'INCONCLUSIVE: generator saturated ***'], [ALLURE_MESSAGE_MEDIA_TYPE, allureLabels({ 'kubeproof.verdict': 'INCONCLUSIVE', 'kubeproof.reason': 'generator saturated ***' })]]);
   });
 });

@@ -7,7 +7,7 @@
  */
 import { kindOf } from '../failure/failure.ts';
 import type { ErrorKind } from '../failure/failure.ts';
-import { INCONCLUSIVE_MEDIA_TYPE, VERDICT_MEDIA_TYPE } from './verdicts.ts';
+import { ALLURE_MESSAGE_MEDIA_TYPE, allureLabels, INCONCLUSIVE_MEDIA_TYPE, REASON_LABEL, VERDICT_LABEL, VERDICT_MEDIA_TYPE, verdictOfFailure } from './verdicts.ts';
 
 /** What the boundary needs from the World. */
 export interface BoundaryWorld {
@@ -54,9 +54,12 @@ export function boundary<F extends (...args: never[]) => unknown>(fn: F): F {
       const safe = redactError(err, redact);
       if (kind === 'inconclusive') {
         this.attach(`INCONCLUSIVE: ${safe.message}`, INCONCLUSIVE_MEDIA_TYPE);
+        this.attach(allureLabels({ [VERDICT_LABEL]: 'INCONCLUSIVE', [REASON_LABEL]: safe.message.split('\n')[0] ?? '' }), ALLURE_MESSAGE_MEDIA_TYPE);
         return 'skipped';
       }
       this.attach(kind, VERDICT_MEDIA_TYPE);
+      // The same verdict for Allure's categories (its own failed/broken guess does not follow our kinds).
+      this.attach(allureLabels({ [VERDICT_LABEL]: verdictOfFailure(kind) }), ALLURE_MESSAGE_MEDIA_TYPE);
       throw safe;
     }
   };

@@ -33,6 +33,19 @@ describe('timeline', () => {
     tl.record({ kind: 'k8s.pod', name: 'api-1', phase: 'Running', ready: false, node: 'w1' });
     assert.deepEqual(tl.excerpt(), ['   +1.5s k8s.pod          pod/api-1 Running/NotReady on w1']);
   });
+
+  it('leaves per-second load entries out of excerpts unless asked for', () => {
+    const clock = manualClock();
+    const tl = createTimeline(clock);
+    tl.record({ kind: 'load.started', target: 'service/api' });
+    for (let second = 0; second < 30; second++) {
+      clock.advance(1000);
+      tl.record({ kind: 'load.second', target: 'service/api', second, requests: 50, errors: 0 });
+    }
+    tl.record({ kind: 'fault.injected', fault: 'pod-kill', target: 'deployment/api' });
+    assert.deepEqual(tl.excerpt().map((l) => l.trim().split(/\s+/)[1]), ['load.started', 'fault.injected']);
+    assert.equal(tl.excerpt(0, 100, () => true).length, 32);
+  });
 });
 
 describe('recordStores', () => {
@@ -50,5 +63,66 @@ describe('recordStores', () => {
     assert.deepEqual(tl.events().map((e) => e.kind === 'k8s.pod' ? `${e.phase}/${e.ready}${e.deleted ? '/deleted' : ''}` : e.kind), [
       'Pending/false', 'Running/true', 'k8s.event', 'Running/true/deleted',
     ]);
+  });
+
+  it('records owner, revision and image of ReplicaSets, once per visible change', () => {
+    const cluster = createFakeCluster();
+    const tl = createTimeline(manualClock());
+    const stop = recordStores(tl, [cluster.watch('ReplicaSet', 'ns')]);
+    const rs = (revision: string, ready: number, extra: Record<string, string> = {}) => ({
+      apiVersion: 'apps/v1', kind: 'ReplicaSet',
+      metadata: {
+        name: 'api-7c9', namespace: 'ns', annotations: { 'deployment.kubernetes.io/revision': revision, ...extra },
+        ownerReferences: [{ kind: 'Deployment', name: 'api', uid: 'u1', controller: true }],
+      },
+      spec: { replicas: 3, template: { spec: { containers: [{ name: 'app', image: 'demo-app:1.0.0' }, { name: 'side', image: 'envoy' }] } } },
+      status: { readyReplicas: ready },
+    });
+    cluster.put(rs('1', 3));
+    cluster.put(rs('1', 3, { 'deployment.kubernetes.io/desired-replicas': '3' })); // same summary: not recorded
+    cluster.put(rs('3', 3)); // a rollback re-uses the old ReplicaSet under a new revision
+    stop();
+    assert.deepEqual(tl.events().map((e) => e.kind === 'k8s.replicaset' ? [e.owner, e.revision, e.image, e.ready] : e.kind), [
+      ['api', '1', 'demo-app:1.0.0', 3],
+      ['api', '3', 'demo-app:1.0.0', 3],
+    ]);
+  });
+
+  it('leaves out the owner of a ReplicaSet no Deployment controls', () => {
+    const cluster = createFakeCluster();
+    const tl = createTimeline(manualClock());
+    const stop = recordStores(tl, [cluster.watch('ReplicaSet', 'ns')]);
+    cluster.put({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'bare', namespace: 'ns', ownerReferences: [{ kind: 'Deployment', name: 'x', uid: 'u', controller: false }] }, spec: { replicas: 1 } });
+    stop();
+    assert.deepEqual(tl.events().map((e) => ({ ...e, t: 0, at: '' })), [{ kind: 'k8s.replicaset', name: 'bare', desired: 1, ready: 0, t: 0, at: '' }]);
+  });
+
+  it('records the CPU an HPA saw, its target and bounds (autoscaling/v2)', () => {
+    const cluster = createFakeCluster();
+    const tl = createTimeline(manualClock());
+    const stop = recordStores(tl, [cluster.watch('HorizontalPodAutoscaler', 'ns')]);
+    const hpa = (cpu: number, lastScaleTime: string) => ({
+      apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'api', namespace: 'ns' },
+      spec: {
+        minReplicas: 2, maxReplicas: 6,
+        metrics: [
+          { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
+          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } },
+        ],
+      },
+      status: {
+        currentReplicas: 2, desiredReplicas: 4, lastScaleTime,
+        currentMetrics: [
+          { type: 'Resource', resource: { name: 'memory', current: { averageUtilization: 30 } } },
+          { type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: cpu, averageValue: '120m' } } },
+        ],
+      },
+    });
+    cluster.put(hpa(95, '2026-01-01T00:00:00Z'));
+    cluster.put(hpa(95, '2026-01-01T00:00:15Z')); // same summary: not recorded
+    cluster.put(hpa(61, '2026-01-01T00:00:15Z'));
+    stop();
+    assert.deepEqual(tl.events().map((e) => e.kind === 'k8s.hpa' ? [e.cpuPercent, e.targetPercent, e.min, e.max] : e.kind), [[95, 50, 2, 6], [61, 50, 2, 6]]);
+    assert.equal(tl.excerpt()[0]?.replace(/^\s*\S+\s+\S+\s+/, ''), 'hpa/api current 2, desired 4, cpu 95%/50%');
   });
 });

@@ -1,7 +1,7 @@
 /** Append-only timeline of one scenario: monotonic offsets for arithmetic, wall time for people. */
 import { formatOffset } from '../util/duration.ts';
 import type { Clock } from '../util/clock.ts';
-import { describeEvent } from './events.ts';
+import { describeEvent, isExcerptable } from './events.ts';
 import type { TimelineEvent, TimelineKind, TimelinePayload } from './events.ts';
 
 /** The recorder handed to steps, faults and conditions. */
@@ -14,8 +14,12 @@ export interface Timeline {
   last<K extends TimelineKind>(kind: K, where?: (e: Extract<TimelineEvent, { kind: K }>) => boolean): Extract<TimelineEvent, { kind: K }> | undefined;
   /** Offset (ms since origin) of now. */
   offsetNow(): number;
-  /** Readable lines "+12.3s fault.injected pod-kill …" from `sinceT` on, at most `limit` (the latest). */
-  excerpt(sinceT?: number, limit?: number): string[];
+  /**
+   * Readable lines "+12.3s fault.injected pod-kill …" from `sinceT` on, at most `limit` (the latest).
+   * Only excerptable kinds (events.ts `isExcerptable`: not the per-second load.second entries), unless
+   * `include` says otherwise.
+   */
+  excerpt(sinceT?: number, limit?: number, include?: (e: TimelineEvent) => boolean): string[];
   toJSON(): { startedAt: string; events: readonly TimelineEvent[] };
 }
 
@@ -40,9 +44,9 @@ export function createTimeline(clock: Clock): Timeline {
       return undefined;
     },
     offsetNow: () => clock.now() - origin,
-    excerpt(sinceT = 0, limit = 15) {
+    excerpt(sinceT = 0, limit = 15, include = isExcerptable) {
       return entries
-        .filter((e) => e.t >= sinceT)
+        .filter((e) => e.t >= sinceT && include(e))
         .slice(-limit)
         .map((e) => `${formatOffset(e.t).padStart(8)} ${e.kind.padEnd(16)} ${describeEvent(e)}`);
     },
