@@ -23,6 +23,8 @@ import { createTraffic } from './load/traffic.ts';
 import type { TrafficOps } from './load/traffic.ts';
 import { UNDOS } from './registry.ts';
 import { createRedactor } from './report/redact.ts';
+import { createRolloutOps } from './rollouts/rollouts.ts';
+import type { RolloutOps } from './rollouts/rollouts.ts';
 import { renderTimelineChart } from './report/timeline-chart.ts';
 import { createContainerCrashOps } from './self-healing/container-crash.ts';
 import type { ContainerCrashOps } from './self-healing/container-crash.ts';
@@ -87,6 +89,7 @@ export interface ScenarioContext {
   readonly containerCrash: ContainerCrashOps;
   readonly probes: ProbeOps;
   readonly isolation: IsolationOps;
+  readonly rollouts: RolloutOps;
   readonly traffic: TrafficOps;
   /** After hook: evidence on failure, timeline attachment, undos (LIFO), watches stopped; returns notes for the log. */
   finish(outcome: { failed: boolean }, attach: AttachFn): Promise<string[]>;
@@ -129,6 +132,7 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
     containerCrash: createContainerCrashOps(deps),
     probes: createProbeOps(deps),
     isolation: createIsolationOps(deps),
+    rollouts: createRolloutOps(deps),
     traffic,
     async finish(outcome, attach) {
       const notes: string[] = [];

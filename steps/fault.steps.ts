@@ -34,4 +34,10 @@ fault('the kubelet of the node running the most {string} pods stops', 'kubelet-s
 fault('one pod of deployment {string} stops being ready', 'app-switch', (deployment: string) => ({ deployment, probe: 'readiness' as const }));
 fault('one pod of deployment {string} becomes unhealthy', 'app-switch', (deployment: string) => ({ deployment, probe: 'liveness' as const }));
 fault('the namespace is cut off', 'namespace-cutoff', () => ({}));
+fault('I set the image of deployment {string} to {string}', 'set-image', (deployment: string, image: string) => ({ deployment, image }));
+fault('I set the image of container {string} of deployment {string} to {string}', 'set-image', (container: string, deployment: string, image: string) => ({ deployment, image, container }));
+fault('I restart deployment {string}', 'restart', (deployment: string) => ({ deployment }));
+fault('I roll back deployment {string}', 'rollback', (deployment: string) => ({ deployment }));
+fault('I roll back deployment {string} to revision {int}', 'rollback', (deployment: string, toRevision: number) => ({ deployment, toRevision }));
+fault('I set key {string} of configmap {string} to {string}', 'configmap-edit', (key: string, configMap: string, value: string) => ({ configMap, key, value }));
 fault('namespace {string} is cut off', 'namespace-cutoff', (alias: string) => ({ alias }));

@@ -194,6 +194,9 @@ export function createKubeClient(context?: string): ClusterClient {
     async patchMerge(kind, name, namespace, patch) {
       return json('PATCH', resourcePath(kind, namespace, name), { body: patch, contentType: 'application/merge-patch+json' });
     },
+    async patchJson(kind, name, namespace, ops) {
+      return json('PATCH', resourcePath(kind, namespace, name), { body: ops, contentType: 'application/json-patch+json' });
+    },
     async podLog(namespace, pod, options) {
       const path = `${resourcePath('Pod', namespace, pod)}/log${query({ container: options.container, tailLines: options.tailLines })}`;
       const res = await request('GET', path);

@@ -56,6 +56,13 @@ export interface ListOptions {
   fieldSelector?: string;
 }
 
+/** One operation of a JSON patch (RFC 6902), as `kubectl rollout undo` sends them. */
+export interface JsonPatchOp {
+  op: 'add' | 'replace' | 'remove' | 'test';
+  path: string;
+  value?: unknown;
+}
+
 /** Result of a raw GET (API discovery, metrics API). */
 export interface RawResponse {
   status: number;
@@ -79,6 +86,8 @@ export interface ClusterClient {
   delete(kind: KindName, name: string, namespace?: string, options?: { gracePeriodSeconds?: number }): Promise<'deleted' | 'not-found'>;
   /** JSON merge patch. */
   patchMerge(kind: KindName, name: string, namespace: string | undefined, patch: object): Promise<KubeObject>;
+  /** JSON patch (RFC 6902); a failed `test` op makes the API server refuse the whole patch. */
+  patchJson(kind: KindName, name: string, namespace: string | undefined, ops: readonly JsonPatchOp[]): Promise<KubeObject>;
   podLog(namespace: string, pod: string, options: { container?: string; tailLines: number }): Promise<string>;
   getRaw(path: string): Promise<RawResponse>;
   /** POST a JSON body to an API path (SubjectAccessReview, TokenRequest): objects nobody lists; non-2xx throws. */

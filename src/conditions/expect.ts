@@ -22,8 +22,11 @@ export type RecoveryResult = WaitResult & { timeToRecoverMs: number | undefined 
 
 /** Temporal assertions bound to one scenario. */
 export interface Expectations {
-  /** Holds at least once within `within`; records the recovery when a fault came before. */
-  eventually(condition: Condition, within: StepDuration): Promise<RecoveryResult>;
+  /**
+   * Holds at least once within `within`; records the recovery when a fault came before, unless the
+   * condition is no recovery (`recovery: false`, e.g. "the rollout is stuck").
+   */
+  eventually(condition: Condition, within: StepDuration, options?: { recovery?: boolean }): Promise<RecoveryResult>;
   /** Holds at the start and after every change for `phase`. */
   throughout(condition: Condition, phase: StepDuration): Promise<WaitResult>;
   /** Never holds during `phase`. */
@@ -35,8 +38,9 @@ export interface Expectations {
 /** Binds the engine to a scenario; budgets are checked against the condition step cap. */
 export function createExpectations(engine: EngineContext & { timeline: Timeline }): Expectations {
   return {
-    async eventually(condition, within) {
+    async eventually(condition, within, options = {}) {
       const result = await eventually(condition, resolveBudget(within.ms, `within ${within.text}`, CONDITION_STEP_CAP_MS), engine);
+      if (options.recovery === false) return { ...result, timeToRecoverMs: undefined };
       const ttr = timeToRecover(engine.timeline, result.t);
       if (ttr !== undefined) {
         const fault = engine.timeline.last('fault.injected', (e) => e.t <= result.t);

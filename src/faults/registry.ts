@@ -14,6 +14,7 @@ import { nodeDrain } from './node-drain.ts';
 import { nodePause } from './node-pause.ts';
 import { podDelete } from './pod-delete.ts';
 import { podKill } from './pod-kill.ts';
+import { configMapEdit, restart, rollback, setImage } from './rollout-actions.ts';
 
 /** The registered faults (name → module). */
 export const FAULTS = {
@@ -27,6 +28,10 @@ export const FAULTS = {
   'kubelet-stop': kubeletStop,
   'app-switch': appSwitch,
   'namespace-cutoff': namespaceCutoff,
+  'set-image': setImage,
+  restart,
+  rollback,
+  'configmap-edit': configMapEdit,
 } as const;
 
 /** A registered fault's name. */

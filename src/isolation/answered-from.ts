@@ -5,12 +5,10 @@
  * One short-lived probe pod GETs the URL with curl and prints the body; the answer names the namespace
  * of the pod that served it (demo-app's GET / returns JSON with a "namespace" field, from the downward API).
  */
-import { randomBytes } from 'node:crypto';
 import type { ClusterClient } from '../cluster/types.ts';
-import { ConditionError, FaultError, InputError } from '../failure/failure.ts';
+import { ConditionError, InputError } from '../failure/failure.ts';
 import type { Timeline } from '../timeline/timeline.ts';
-import { PROBE_BATCH_LABEL, probeImage } from './probe-pod.ts';
-import { awaitExits } from './reachability.ts';
+import { runProbeCommand } from './probe-run.ts';
 
 /** Seconds the caller keeps retrying: the called Deployment may still be starting when the step runs. */
 export const ANSWER_WINDOW_S = 40;
@@ -42,61 +40,33 @@ export async function expectAnsweredFrom(deps: { client: ClusterClient; timeline
   const label = (ns: string): string => [from, expected].find((n) => n.name === ns)?.alias ?? ns;
   const show = (ns: string): string => `"${label(ns)}" (${ns})`;
   if (!/^https?:\/\/[^\s'"]+$/.test(url)) throw new InputError(`"${url}" is not an http:// URL (example: http://web:3000/)`);
-  const batch = randomBytes(3).toString('hex');
-  const name = `call-${batch}`;
   const subject = `GET ${url} from namespace ${from.alias}`;
   const matcher = `toBeAnsweredFrom(namespace ${expected.alias})`;
-  const store = deps.client.watch('Pod', fromNs, `${PROBE_BATCH_LABEL}=${batch}`);
-  try {
-    await store.ready;
-    await deps.client.create({
-      apiVersion: 'v1', kind: 'Pod',
-      metadata: { name, namespace: fromNs, labels: { [PROBE_BATCH_LABEL]: batch } },
-      spec: {
-        restartPolicy: 'Never', terminationGracePeriodSeconds: 0, automountServiceAccountToken: false, enableServiceLinks: false,
-        containers: [{
-          name: 'probe', image: probeImage(), imagePullPolicy: 'IfNotPresent',
-          command: ['bash', '-c', SCRIPT, 'call', url, String(ANSWER_WINDOW_S)],
-          // Never Ready, like the reachability probes: it must not become anyone's endpoint.
-          readinessProbe: { exec: { command: ['false'] }, periodSeconds: 60 },
-          resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
-        }],
-      },
+  const { exitCode: exit, log } = await runProbeCommand(deps, fromNs, `GET ${url}`, SCRIPT, [url, String(ANSWER_WINDOW_S)], deadlineMs);
+  if (exit !== 0) {
+    const last = log.split('\n').filter((l) => !l.startsWith('attempt ')).pop() ?? '';
+    throw new ConditionError({
+      subject, matcher,
+      expected: `an HTTP answer from a pod of namespace ${show(expectedNs)}`,
+      received: `no successful answer in ${ANSWER_WINDOW_S}s (curl exit ${exit}; ${last || 'no output'})`,
+      hint: `is the Deployment behind "${url}" running in namespace ${fromNs}? (kubectl get deploy,svc,endpoints -n ${fromNs})`,
     });
-    deps.timeline.record({ kind: 'marker', label: `GET ${url} from namespace ${fromNs} (pod ${name})` });
-    const { exits, lost } = await awaitExits(new Map([[fromNs, store]]), [{ ns: fromNs, name }], deadlineMs);
-    const loss = lost.get(name);
-    if (loss) throw new FaultError(`${loss.reason}, so GET ${url} was not tested; check that the nodes are Ready (is a node fault running at the same time?)`);
-    const exit = exits.get(name) ?? -1;
-    const log = (await deps.client.podLog(fromNs, name, { tailLines: 60 }).catch((err: Error) => `(log unavailable: ${err.message})`)).trim();
-    if (exit !== 0) {
-      const last = log.split('\n').filter((l) => !l.startsWith('attempt ')).pop() ?? '';
-      throw new ConditionError({
-        subject, matcher,
-        expected: `an HTTP answer from a pod of namespace ${show(expectedNs)}`,
-        received: `no successful answer in ${ANSWER_WINDOW_S}s (curl exit ${exit}; ${last || 'no output'})`,
-        hint: `is the Deployment behind "${url}" running in namespace ${fromNs}? (kubectl get deploy,svc,endpoints -n ${fromNs})`,
-      });
-    }
-    const body = log.split('\n').find((l) => l.startsWith('BODY '))?.slice(5) ?? '';
-    let answer: { namespace?: unknown; pod?: unknown } = {};
-    try { answer = JSON.parse(body) as typeof answer; } catch { answer = {}; }
-    const answeredBy = answer.namespace;
-    if (typeof answeredBy !== 'string') {
-      throw new ConditionError({ subject, matcher, expected: 'a JSON answer with a "namespace" field (kubeproof/demo-app\'s GET / with POD_NAMESPACE from the downward API)', received: body.slice(0, 300) || '(empty body)' });
-    }
-    if (answeredBy !== expectedNs) {
-      throw new ConditionError({
-        subject, matcher,
-        expected: `answered by a pod of namespace ${show(expectedNs)}`,
-        received: `answered by pod ${String(answer.pod)} of namespace ${show(answeredBy)}`,
-        hint: `names are per namespace: a short name resolves to the caller's own namespace's Service; another namespace's is NAME.NAMESPACE (or an ExternalName Service pointing there) (kubectl get svc -n ${fromNs} -o wide)`,
-      });
-    }
-    deps.timeline.record({ kind: 'condition.met', subject: `GET ${url} from ${fromNs}`, expectation: `answered from ${expectedNs}` });
-    return `GET ${url} from namespace ${show(fromNs)} was answered by pod ${String(answer.pod)} of namespace ${show(answeredBy)}`;
-  } finally {
-    await store.stop().catch(() => undefined);
-    await deps.client.delete('Pod', name, fromNs, { gracePeriodSeconds: 0 }).catch(() => undefined);
   }
+  const body = log.split('\n').find((l) => l.startsWith('BODY '))?.slice(5) ?? '';
+  let answer: { namespace?: unknown; pod?: unknown } = {};
+  try { answer = JSON.parse(body) as typeof answer; } catch { answer = {}; }
+  const answeredBy = answer.namespace;
+  if (typeof answeredBy !== 'string') {
+    throw new ConditionError({ subject, matcher, expected: 'a JSON answer with a "namespace" field (kubeproof/demo-app\'s GET / with POD_NAMESPACE from the downward API)', received: body.slice(0, 300) || '(empty body)' });
+  }
+  if (answeredBy !== expectedNs) {
+    throw new ConditionError({
+      subject, matcher,
+      expected: `answered by a pod of namespace ${show(expectedNs)}`,
+      received: `answered by pod ${String(answer.pod)} of namespace ${show(answeredBy)}`,
+      hint: `names are per namespace: a short name resolves to the caller's own namespace's Service; another namespace's is NAME.NAMESPACE (or an ExternalName Service pointing there) (kubectl get svc -n ${fromNs} -o wide)`,
+    });
+  }
+  deps.timeline.record({ kind: 'condition.met', subject: `GET ${url} from ${fromNs}`, expectation: `answered from ${expectedNs}` });
+  return `GET ${url} from namespace ${show(fromNs)} was answered by pod ${String(answer.pod)} of namespace ${show(answeredBy)}`;
 }

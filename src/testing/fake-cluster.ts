@@ -80,6 +80,23 @@ export function createFakeCluster(options: { context?: string; server?: string; 
       }
       return write(merged as KubeObject);
     },
+    async patchJson(kind, name, namespace, ops) {
+      guard();
+      const existing = store.get(key(kind, namespace, name));
+      if (!existing) throw Object.assign(new Error(`${kind} ${name} not found`), { status: 404 });
+      const doc = structuredClone(existing) as Record<string, any>;
+      for (const op of ops) {
+        const parts = op.path.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+        const last = parts.pop() ?? '';
+        const parent = parts.reduce((o, p) => (o[p] ??= {}), doc);
+        if (op.op === 'test' && JSON.stringify(parent[last]) !== JSON.stringify(op.value)) {
+          throw Object.assign(new Error(`PATCH ${kind} ${name} failed with HTTP 422 (Invalid): the test of ${op.path} failed`), { status: 422 });
+        }
+        if (op.op === 'remove') delete parent[last];
+        else if (op.op !== 'test') parent[last] = structuredClone(op.value);
+      }
+      return write(doc as KubeObject);
+    },
     async podLog() { guard(); return ''; },
     async getRaw(path) { guard(); return options.rawResponses?.[path] ?? { status: 404, body: '{}' }; },
     async postRaw(path, body) {
