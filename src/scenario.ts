@@ -22,6 +22,8 @@ import { revertScope } from './journal/revert.ts';
 import { createTraffic } from './load/traffic.ts';
 import type { TrafficOps } from './load/traffic.ts';
 import { UNDOS } from './registry.ts';
+import { createAutoscalingOps } from './autoscaling/autoscaling.ts';
+import type { AutoscalingOps } from './autoscaling/autoscaling.ts';
 import { createRedactor } from './report/redact.ts';
 import { createRolloutOps } from './rollouts/rollouts.ts';
 import type { RolloutOps } from './rollouts/rollouts.ts';
@@ -90,6 +92,7 @@ export interface ScenarioContext {
   readonly probes: ProbeOps;
   readonly isolation: IsolationOps;
   readonly rollouts: RolloutOps;
+  readonly autoscaling: AutoscalingOps;
   readonly traffic: TrafficOps;
   /** After hook: evidence on failure, timeline attachment, undos (LIFO), watches stopped; returns notes for the log. */
   finish(outcome: { failed: boolean }, attach: AttachFn): Promise<string[]>;
@@ -133,6 +136,7 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
     probes: createProbeOps(deps),
     isolation: createIsolationOps(deps),
     rollouts: createRolloutOps(deps),
+    autoscaling: createAutoscalingOps(deps),
     traffic,
     async finish(outcome, attach) {
       const notes: string[] = [];
