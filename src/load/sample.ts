@@ -1,0 +1,105 @@
+/**
+ * One request's result as the recorder keeps it, decoded from vegeta's JSON results (`vegeta encode
+ * --to json`: one object per line with `timestamp` — when the request was sent, RFC 3339 with
+ * nanoseconds —, `latency` in ns, `code` (0 when no response came), `error`, `body` base64 (cut at
+ * -max-body), …), and the short names of why requests fail.
+ */
+
+/** One request. */
+export interface LoadSample {
+  /** Timeline offset (ms) at which it was sent. */
+  t: number;
+  latencyMs: number;
+  /** HTTP status; 0 when no response arrived. */
+  code: number;
+  /** Why it failed (a {@link FailureKind}); undefined when it succeeded. */
+  failure?: FailureKind;
+  /** The generator's own error text, kept as an example per kind. */
+  error?: string;
+  /** The pod that answered, where the app says so (the demo app's `"pod"` field). */
+  pod?: string;
+}
+
+/** Short names of failure kinds, most specific first. */
+export const FAILURE_KINDS = [
+  'timeout', 'connection refused', 'connection reset', 'connection closed', 'no route to host', 'network unreachable',
+  'dns', 'HTTP 5xx', 'HTTP 4xx', 'HTTP 1xx', 'local ports exhausted', 'too many open files', 'other',
+] as const;
+
+/** Why a request failed. */
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+/** Failures of the sending machine, not of the system under test: they make a run inconclusive. */
+export const GENERATOR_FAILURES: ReadonlySet<FailureKind> = new Set<FailureKind>(['local ports exhausted', 'too many open files']);
+
+// Go's net and net/http error texts, as vegeta reports them. Order matters: the first match wins.
+const ERROR_PATTERNS: ReadonlyArray<[RegExp, FailureKind]> = [
+  [/cannot assign requested address/i, 'local ports exhausted'],
+  [/too many open files/i, 'too many open files'],
+  [/Client\.Timeout|deadline exceeded|i\/o timeout|timeout awaiting|request timeout|\btimed? ?out\b/i, 'timeout'],
+  [/connection refused/i, 'connection refused'],
+  [/connection reset/i, 'connection reset'],
+  [/\bEOF\b|broken pipe|server closed|connection (?:was )?closed|use of closed network connection|transport connection broken/i, 'connection closed'],
+  [/no route to host/i, 'no route to host'],
+  [/network is unreachable/i, 'network unreachable'],
+  [/no such host|lookup /i, 'dns'],
+];
+
+/**
+ * The failure kind of one result, or undefined when it succeeded (2xx/3xx and no error). vegeta sets
+ * `error` to the status line for codes < 200 or ≥ 400; redirects are not followed (-redirects=-1).
+ */
+export function classifyFailure(code: number, error: string | undefined): FailureKind | undefined {
+  if (code >= 500) return 'HTTP 5xx';
+  if (code >= 400) return 'HTTP 4xx';
+  if (code > 0 && code < 200) return 'HTTP 1xx';
+  if (!error) return code > 0 ? undefined : 'other';
+  for (const [pattern, kind] of ERROR_PATTERNS) if (pattern.test(error)) return kind;
+  return code > 0 ? undefined : 'other';
+}
+
+/** Wall-clock milliseconds of an RFC 3339 timestamp, keeping the sub-millisecond digits Date.parse drops. */
+export function wallMsOf(timestamp: string): number {
+  const ms = Date.parse(timestamp);
+  if (timestamp.charCodeAt(19) !== 46 /* '.' */) return ms;
+  let end = 20;
+  while (end < timestamp.length && timestamp.charCodeAt(end) >= 48 && timestamp.charCodeAt(end) <= 57) end++;
+  return end - 20 > 3 ? ms + Number(`0.${timestamp.slice(23, end)}`) : ms;
+}
+
+const POD_FIELD = /"pod"\s*:\s*"([^"\\]{1,253})"/;
+
+/** The `"pod"` field of a (possibly cut) JSON body given in base64, if it is there. */
+export function podFromBody(base64: string | null | undefined): string | undefined {
+  if (!base64) return undefined;
+  // latin1 is the cheapest decoding and keeps ASCII pod names intact.
+  return POD_FIELD.exec(Buffer.from(base64, 'base64').toString('latin1'))?.[1];
+}
+
+interface VegetaJsonResult {
+  code?: number;
+  timestamp?: string;
+  latency?: number;
+  error?: string;
+  body?: string | null;
+}
+
+/**
+ * Decodes one line of `vegeta encode --to json`; undefined for a line that is not a result.
+ * @param toOffset converts wall-clock ms (vegeta's send time) to a timeline offset
+ */
+export function parseVegetaResult(line: string, toOffset: (wallMs: number) => number): LoadSample | undefined {
+  let r: VegetaJsonResult;
+  try { r = JSON.parse(line) as VegetaJsonResult; } catch { return undefined; }
+  if (typeof r !== 'object' || r === null || typeof r.timestamp !== 'string' || typeof r.latency !== 'number') return undefined;
+  const wall = wallMsOf(r.timestamp);
+  if (!Number.isFinite(wall)) return undefined;
+  const code = typeof r.code === 'number' ? r.code : 0;
+  const error = r.error || undefined;
+  const failure = classifyFailure(code, error);
+  const sample: LoadSample = { t: toOffset(wall), latencyMs: r.latency / 1e6, code };
+  if (failure) { sample.failure = failure; sample.error = error ?? `HTTP ${code}`; }
+  const pod = podFromBody(r.body);
+  if (pod) sample.pod = pod;
+  return sample;
+}
