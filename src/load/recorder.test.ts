@@ -72,7 +72,7 @@ describe('createLoadRecorder', () => {
   it('folds pods beyond maxPods into "(other pods)"', () => {
     const r = createLoadRecorder({ maxPods: 2 });
     ['a', 'b', 'c', 'd', 'a'].forEach((pod, i) => r.add(ok(i, 1, pod)));
-    assert.deepEqual(r.stats().pods, [{ pod: 'a', count: 2 }, { pod: '(other pods)', count: 2 }, { pod: 'b', count: 1 }]);
+    assert.deepEqual(r.stats().pods, [{ pod: '(other pods)', count: 2 }, { pod: 'a', count: 2 }, { pod: 'b', count: 1 }]);
   });
 
   it('compares achieved with planned rate over a window, stages included', () => {

@@ -230,7 +230,7 @@ export function createLoadRecorder(options: LoadRecorderOptions = {}): LoadRecor
         plannedRequests,
         plannedRate: plannedRequests === undefined ? undefined : seconds > 0 ? plannedRequests / seconds : 0,
         achievedRate: seconds > 0 ? requests / seconds : 0,
-        pods: [...pods].sort((a, b) => b[1] - a[1]).map(([id, n]) => ({ pod: podNames[id] ?? OTHER_PODS, count: n })),
+        pods: [...pods].map(([id, n]) => ({ pod: podNames[id] ?? OTHER_PODS, count: n })).sort((a, b) => b.count - a.count || (a.pod < b.pod ? -1 : 1)),
         distinctPods: pods.size,
         firstFailureT: Number.isFinite(firstFailT) ? firstFailT : undefined,
         lastFailureT: Number.isFinite(lastFailT) ? lastFailT : undefined,
