@@ -161,7 +161,7 @@ export function createLoadRecorder(options: LoadRecorderOptions = {}): LoadRecor
     if (!segments.length) return undefined;
     let planned = 0;
     for (const s of segments) planned += (s.rate * Math.max(0, Math.min(hi, s.toT) - Math.max(lo, s.fromT))) / 1000;
-    return planned;
+    return Math.round(planned * 1000) / 1000; // no 60.00000000000001 in messages
   };
 
   return {
