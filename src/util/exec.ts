@@ -226,7 +226,7 @@ export async function spawnPipeline(commands: readonly PipelineCommand[], option
     let nl = text.indexOf('\n');
     let from = 0;
     while (nl !== -1) {
-      options.onLine(text.slice(from, nl));
+      options.onLine(text.slice(from, Math.min(nl, from + maxLine)));
       from = nl + 1;
       nl = text.indexOf('\n', from);
     }
