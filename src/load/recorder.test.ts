@@ -133,3 +133,15 @@ describe('createLoadRecorder', () => {
     assert.throws(() => createLoadRecorder({ slotMs: 150 }), /divide 1000/);
   });
 });
+
+describe('createLoadRecorder rates', () => {
+  it('measures rates over the part of the window the plan covers, not over whole slots', () => {
+    const r = createLoadRecorder();
+    r.planStage(12.3, 500, 10_000); // a stage starts between slot edges
+    for (let k = 1; k < 5000; k++) r.add({ t: 12.3 + k * 2, latencyMs: 1, code: 200 });
+    const s = r.stats();
+    assert.deepEqual([s.fromT, s.toT], [0, 10_100]);
+    assert.equal(s.plannedRate, 500);
+    assert.ok(Math.abs(s.achievedRate - 499.9) < 1e-9, String(s.achievedRate));
+  });
+});

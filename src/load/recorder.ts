@@ -215,7 +215,9 @@ export function createLoadRecorder(options: LoadRecorderOptions = {}): LoadRecor
         if (slot.firstFailT < firstFailT) firstFailT = slot.firstFailT;
         if (slot.lastFailT > lastFailT) lastFailT = slot.lastFailT;
       }
-      const seconds = (hi - lo) / 1000;
+      // Rates are per second of the window that overlaps the plan (slot rounding must not dilute them).
+      const span = planSpan();
+      const seconds = (span ? Math.max(0, Math.min(hi, span.toT) - Math.max(lo, span.fromT)) : hi - lo) / 1000;
       const plannedRequests = plannedIn(lo, hi);
       const q = (p: number): number => quantile(latency, requests, p, maxMs) ?? 0;
       return {
@@ -224,7 +226,7 @@ export function createLoadRecorder(options: LoadRecorderOptions = {}): LoadRecor
         requests,
         failed,
         errorRate: requests ? failed / requests : 0,
-        failures: [...failures].sort((a, b) => b[1] - a[1]).map(([kind, n]) => ({ kind, count: n, example: examples.get(kind) ?? kind })),
+        failures: [...failures].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([kind, n]) => ({ kind, count: n, example: examples.get(kind) ?? kind })),
         statusCodes: [...codes].sort((a, b) => a[0] - b[0]).map(([code, n]) => ({ code, count: n })),
         latencyMs: requests ? { p50: q(0.5), p95: q(0.95), p99: q(0.99), max: maxMs } : undefined,
         plannedRequests,
