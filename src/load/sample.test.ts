@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyFailure, parseVegetaResult, podFromBody, wallMsOf } from './sample.ts';
+import { classifyFailure, parseVegetaResult, podFromBody, wallClockToOffset, wallMsOf } from './sample.ts';
 
 // Error texts recorded from vegeta v12.13.0 against local servers that refuse, hang, close, reset.
 const RECORDED: ReadonlyArray<[number, string, string | undefined]> = [
@@ -77,5 +77,12 @@ describe('parseVegetaResult', () => {
 
   it('ignores lines that are not results', () => {
     for (const line of ['', 'not json', '{"code":200}', '[]', 'null']) assert.equal(parseVegetaResult(line, toOffset), undefined, line);
+  });
+});
+
+describe('wallClockToOffset', () => {
+  it('maps wall-clock ms onto the timeline offset at which it was created', () => {
+    const toOffset = wallClockToOffset(() => 41_200, () => Date.UTC(2026, 10, 30, 2, 8, 30));
+    assert.equal(toOffset(Date.UTC(2026, 10, 30, 2, 8, 31, 500)), 42_700);
   });
 });

@@ -103,3 +103,13 @@ export function parseVegetaResult(line: string, toOffset: (wallMs: number) => nu
   if (pod) sample.pod = pod;
   return sample;
 }
+
+/**
+ * A `toOffset` for vegeta's wall-clock send times: pairs the timeline's monotonic offset with the wall
+ * clock once, now. (A wall-clock step during the load shifts later samples by that step.)
+ */
+export function wallClockToOffset(offsetNow: () => number, wallNow: () => number = Date.now): (wallMs: number) => number {
+  const wall0 = wallNow();
+  const offset0 = offsetNow();
+  return (wallMs) => offset0 + (wallMs - wall0);
+}
