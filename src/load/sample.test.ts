@@ -75,6 +75,20 @@ describe('parseVegetaResult', () => {
     assert.match(s?.error ?? '', /connect: connection refused$/);
   });
 
+  it('reads fields straight from the line exactly as a full JSON parse would', () => {
+    const lines = [
+      '{"attack":"stage-1","seq":9,"code":503,"timestamp":"2026-11-30T02:08:33.5Z","latency":3876947,"bytes_out":0,"bytes_in":17,"error":"503 Service Unavailable","body":"eyJwb2QiOiAiYXBpLTEifQ==","method":"GET","url":"http://127.0.0.1:18104/","headers":{"Content-Length":["17"]}}',
+      '{"attack":"stage-2","seq":3,"code":0,"timestamp":"2026-11-30T02:08:36.063720504Z","latency":654190,"bytes_out":0,"bytes_in":0,"error":"Get \\"http://127.0.0.1:1/\\": dial tcp 0.0.0.0:0-\\u003e127.0.0.1:1: connect: connection refused","body":null,"method":"GET","url":"http://127.0.0.1:1/","headers":null}',
+    ];
+    for (const line of lines) {
+      // A space before "code" makes the line fail the fast path's fixed layout, forcing JSON.parse.
+      const slow = parseVegetaResult(line.replace(',"code":', ', "code":'), toOffset);
+      assert.ok(slow);
+      assert.deepEqual(parseVegetaResult(line, toOffset), slow);
+    }
+    assert.equal(parseVegetaResult(lines[1]!, toOffset)?.error, 'Get "http://127.0.0.1:1/": dial tcp 0.0.0.0:0->127.0.0.1:1: connect: connection refused');
+  });
+
   it('ignores lines that are not results', () => {
     for (const line of ['', 'not json', '{"code":200}', '[]', 'null']) assert.equal(parseVegetaResult(line, toOffset), undefined, line);
   });

@@ -84,13 +84,55 @@ interface VegetaJsonResult {
   body?: string | null;
 }
 
+/** End index (exclusive, after the closing quote) of the JSON string starting at `open` (a '"'). */
+function stringEnd(line: string, open: number): number {
+  for (let i = open + 1; i < line.length; i++) {
+    const ch = line.charCodeAt(i);
+    if (ch === 92 /* \ */) i++;
+    else if (ch === 34 /* " */) return i + 1;
+  }
+  return -1;
+}
+
+/**
+ * Reads the five fields we need straight from the line, without building the whole object (headers
+ * and all): vegeta's JSON encoder writes the fields in a fixed order — attack, seq, code, timestamp,
+ * latency, bytes_out, bytes_in, error, body, … Undefined when the line does not look like that.
+ */
+function fastFields(line: string): VegetaJsonResult | undefined {
+  const c = line.indexOf(',"code":');
+  if (c < 0) return undefined;
+  const code = Number.parseInt(line.slice(c + 8, c + 12), 10);
+  const ts = line.indexOf('"timestamp":"', c);
+  if (ts < 0) return undefined;
+  const tsEnd = line.indexOf('"', ts + 13);
+  const lat = line.indexOf(',"latency":', tsEnd);
+  if (tsEnd < 0 || lat < 0) return undefined;
+  const latency = Number.parseInt(line.slice(lat + 11, lat + 32), 10);
+  const e = line.indexOf(',"error":"', lat);
+  if (e < 0) return undefined;
+  const eEnd = stringEnd(line, e + 9);
+  if (eEnd < 0 || !line.startsWith(',"body":', eEnd)) return undefined;
+  const error = eEnd === e + 11 ? '' : (JSON.parse(line.slice(e + 9, eEnd)) as string);
+  let body: string | null = null;
+  if (line.charCodeAt(eEnd + 8) === 34) {
+    const bEnd = line.indexOf('"', eEnd + 9);
+    if (bEnd < 0) return undefined;
+    body = line.slice(eEnd + 9, bEnd);
+  }
+  if (Number.isNaN(code) || Number.isNaN(latency)) return undefined;
+  return { code, timestamp: line.slice(ts + 13, tsEnd), latency, error, body };
+}
+
 /**
  * Decodes one line of `vegeta encode --to json`; undefined for a line that is not a result.
  * @param toOffset converts wall-clock ms (vegeta's send time) to a timeline offset
  */
 export function parseVegetaResult(line: string, toOffset: (wallMs: number) => number): LoadSample | undefined {
-  let r: VegetaJsonResult;
-  try { r = JSON.parse(line) as VegetaJsonResult; } catch { return undefined; }
+  let r = fastFields(line);
+  if (!r) {
+    try { r = JSON.parse(line) as VegetaJsonResult; } catch { return undefined; }
+  }
   if (typeof r !== 'object' || r === null || typeof r.timestamp !== 'string' || typeof r.latency !== 'number') return undefined;
   const wall = wallMsOf(r.timestamp);
   if (!Number.isFinite(wall)) return undefined;
