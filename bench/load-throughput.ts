@@ -4,7 +4,7 @@
  * kube-proxy). Prints numbers; asserts nothing.
  *
  *   sweep     for each rate, side by side: vegeta alone (attack writing its own results file) and our
- *             engine (spawn + decode + aggregate). A rate is "sustained" when ≥ 99 % of the planned
+ *             engine (spawn + decode vegeta's gob stream + aggregate). A rate is "sustained" when ≥ 99 % of the planned
  *             requests were sent, ≥ 99 % of them within 10 ms of their schedule, p99 latency < 50 ms
  *             and none failed. Goal: ours ≥ 95 % of vegeta alone and ≥ 2000 req/s on 2 cores.
  *   accuracy  our engine at 500 req/s for 60 s: planned vs achieved (goal within 1 %).
@@ -28,10 +28,11 @@ import { createLoadPlan } from '../src/load/plan.ts';
 import type { ConnectionMode, LoadPlan } from '../src/load/plan.ts';
 import { createLoadRecorder } from '../src/load/recorder.ts';
 import type { LoadRecorder } from '../src/load/recorder.ts';
-import { parseVegetaResult } from '../src/load/sample.ts';
+import { sampleFromResult } from '../src/load/sample.ts';
 import type { LoadSample } from '../src/load/sample.ts';
 import { formatLatency } from '../src/load/summary.ts';
 import { resolveVegeta } from '../src/load/vegeta-binary.ts';
+import { createVegetaGobDecoder } from '../src/load/vegeta-gob.ts';
 import { startVegetaLoad, vegetaAttackArgs, vegetaEnv, vegetaTarget } from '../src/load/vegeta-runner.ts';
 import { run, spawnPipeline, waitForExit } from '../src/util/exec.ts';
 import type { Pipeline, ProcessIdentity } from '../src/util/exec.ts';
@@ -155,7 +156,7 @@ function collector(capacity: number): { add(s: LoadSample): void; sendTimes: Flo
 
 const kindsOf = (c: { kinds: Map<string, number> }): string => [...c.kinds].map(([k, n]) => `${n} ${k}`).join(', ');
 
-/** vegeta alone: attack writes its results file; decoded afterwards, outside the measurement. */
+/** vegeta alone: attack writes its results file (gob); decoded afterwards, outside the measurement. */
 async function vegetaAlone(vegeta: string, plan: LoadPlan, dir: string): Promise<RunResult> {
   const file = join(dir, 'results.gob');
   const stage = plan.stages[0]!;
@@ -169,9 +170,7 @@ async function vegetaAlone(vegeta: string, plan: LoadPlan, dir: string): Promise
   const seconds = (performance.now() - t0) / 1000;
   const cpuVegeta = cpu.stop();
   const c = collector(Math.ceil(plan.plannedRequests * 1.1) + 100);
-  const decode = await spawnPipeline([{ cmd: vegeta, args: ['encode', '--to', 'json', file] }], { onLine: (line) => { const s = parseVegetaResult(line, (w) => w); if (s) c.add(s); } });
-  decode.writeStdin('');
-  await decode.exited;
+  createVegetaGobDecoder((r) => c.add(sampleFromResult(r, (w) => w))).push(readFileSync(file));
   const late = lateness(c.sendTimes, Math.min(c.count, c.sendTimes.length), stage.rate);
   return { kinds: kindsOf(c), machineBusy, seconds, planned: plan.plannedRequests, sent: c.count, failed: c.failed, onTime: late.onTime, lateP99: late.p99, p99: p99Of(c.latencies, Math.min(c.count, c.latencies.length)), cpuVegeta, cpuNode: 0 };
 }

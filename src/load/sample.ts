@@ -1,9 +1,10 @@
 /**
- * One request's result as the recorder keeps it, decoded from vegeta's JSON results (`vegeta encode
- * --to json`: one object per line with `timestamp` — when the request was sent, RFC 3339 with
- * nanoseconds —, `latency` in ns, `code` (0 when no response came), `error`, `body` base64 (cut at
- * -max-body), …), and the short names of why requests fail.
+ * One request's result as the recorder keeps it — from vegeta's gob stream (vegeta-gob.ts, what the
+ * runner reads) or its JSON form (`vegeta encode --to json`: one object per line with `timestamp` —
+ * when the request was sent, RFC 3339 with nanoseconds —, `latency` in ns, `code` (0 when no response
+ * came), `error`, `body` base64, cut at -max-body) — and the short names of why requests fail.
  */
+import type { VegetaResult } from './vegeta-gob.ts';
 
 /** One request. */
 export interface LoadSample {
@@ -69,11 +70,26 @@ export function wallMsOf(timestamp: string): number {
 
 const POD_FIELD = /"pod"\s*:\s*"([^"\\]{1,253})"/;
 
+/** The `"pod"` field of a (possibly cut) JSON body, if it is there. */
+export function podFromBytes(body: Buffer | undefined): string | undefined {
+  // latin1 is the cheapest decoding and keeps ASCII pod names intact.
+  return body?.length ? POD_FIELD.exec(body.toString('latin1'))?.[1] : undefined;
+}
+
 /** The `"pod"` field of a (possibly cut) JSON body given in base64, if it is there. */
 export function podFromBody(base64: string | null | undefined): string | undefined {
-  if (!base64) return undefined;
-  // latin1 is the cheapest decoding and keeps ASCII pod names intact.
-  return POD_FIELD.exec(Buffer.from(base64, 'base64').toString('latin1'))?.[1];
+  return base64 ? podFromBytes(Buffer.from(base64, 'base64')) : undefined;
+}
+
+/** A decoded vegeta result as a sample. */
+export function sampleFromResult(r: VegetaResult, toOffset: (wallMs: number) => number): LoadSample {
+  const error = r.error || undefined;
+  const failure = classifyFailure(r.code, error);
+  const sample: LoadSample = { t: toOffset(r.wallMs), latencyMs: r.latencyNs / 1e6, code: r.code };
+  if (failure) { sample.failure = failure; sample.error = error ?? `HTTP ${r.code}`; }
+  const pod = podFromBytes(r.body);
+  if (pod) sample.pod = pod;
+  return sample;
 }
 
 interface VegetaJsonResult {
@@ -134,16 +150,10 @@ export function parseVegetaResult(line: string, toOffset: (wallMs: number) => nu
     try { r = JSON.parse(line) as VegetaJsonResult; } catch { return undefined; }
   }
   if (typeof r !== 'object' || r === null || typeof r.timestamp !== 'string' || typeof r.latency !== 'number') return undefined;
-  const wall = wallMsOf(r.timestamp);
-  if (!Number.isFinite(wall)) return undefined;
-  const code = typeof r.code === 'number' ? r.code : 0;
-  const error = r.error || undefined;
-  const failure = classifyFailure(code, error);
-  const sample: LoadSample = { t: toOffset(wall), latencyMs: r.latency / 1e6, code };
-  if (failure) { sample.failure = failure; sample.error = error ?? `HTTP ${code}`; }
-  const pod = podFromBody(r.body);
-  if (pod) sample.pod = pod;
-  return sample;
+  const wallMs = wallMsOf(r.timestamp);
+  if (!Number.isFinite(wallMs)) return undefined;
+  const body = r.body ? Buffer.from(r.body, 'base64') : undefined;
+  return sampleFromResult({ code: typeof r.code === 'number' ? r.code : 0, wallMs, latencyNs: r.latency, error: r.error ?? '', body }, toOffset);
 }
 
 /**

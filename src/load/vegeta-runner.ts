@@ -1,18 +1,19 @@
 /**
- * Runs a load plan with vegeta in host mode: per stage, `vegeta attack | vegeta encode --to json`, its
- * results decoded line by line into a recorder as they come. Stages are successive attacks (vegeta's
- * command line has only a constant pacer); the next one is started ahead and only waits for its target,
- * so stages follow each other within a millisecond. Each attack is spawned holding its input, so its
- * pids can be journaled (`beforeStage`) before it sends anything. vegeta stops by itself at its
- * duration; `stop()` ends it early (SIGTERM: in-flight requests finish, bounded; then SIGKILL) and what
- * was sent still counts. If the runner dies, `vegeta encode` gets EPIPE on its next result and the
- * attack on the one after (measured in docs/load.md).
+ * Runs a load plan with vegeta in host mode: one `vegeta attack` per stage, whose own output (a gob
+ * stream, one result per request) is decoded as it comes (vegeta-gob.ts) into a recorder. Stages are
+ * successive attacks (vegeta's command line has only a constant pacer); the next one is started ahead
+ * and only waits for its target, so stages follow each other within a millisecond. Each attack is
+ * spawned holding its input, so its pid can be journaled (`beforeStage`) before it sends anything.
+ * vegeta stops by itself at its duration; `stop()` ends it early (SIGTERM: in-flight requests finish,
+ * bounded; then SIGKILL) and what was sent still counts. If the runner dies, the attack gets EPIPE on
+ * its next result and exits (measured in docs/load.md).
  */
 import { spawnPipeline } from '../util/exec.ts';
 import type { Pipeline, PipelineExit, ProcessIdentity } from '../util/exec.ts';
 import type { LoadPlan, LoadStage } from './plan.ts';
 import type { LoadRecorder } from './recorder.ts';
-import { parseVegetaResult } from './sample.ts';
+import { sampleFromResult } from './sample.ts';
+import { createVegetaGobDecoder } from './vegeta-gob.ts';
 
 /** What {@link startVegetaLoad} needs. */
 export interface VegetaLoadOptions {
@@ -49,7 +50,7 @@ export interface LoadRunEnd {
   startedT: number;
   endedT: number;
   stagesStarted: number;
-  /** Lines vegeta wrote that were not results (0 unless something is wrong). */
+  /** Bytes of vegeta's output that could not be decoded (0 unless something is wrong). */
   undecodable: number;
   /** One line each, for the summary: why vegeta failed, what stop() had to kill. */
   notes: string[];
@@ -72,7 +73,7 @@ export function vegetaRate(rate: number): string {
   return Number.isInteger(rate) ? `${rate}/1s` : `${Math.round(rate * 1000)}/1000s`;
 }
 
-/** The `vegeta attack` arguments of one stage (targets come as JSON on stdin). */
+/** The `vegeta attack` arguments of one stage (targets come as JSON on stdin; results go to stdout as gob). */
 export function vegetaAttackArgs(plan: LoadPlan, stage: LoadStage, index: number): string[] {
   // Enough workers that a backend hanging until the timeout never blocks the pacer (open model);
   // bounded so a pathological run cannot grow without limit.
@@ -136,21 +137,31 @@ export async function startVegetaLoad(o: VegetaLoadOptions): Promise<LoadRun> {
   let finish: (end: LoadRunEnd) => void = () => {};
   const done = new Promise<LoadRunEnd>((resolve) => { finish = resolve; });
 
-  const onLine = (line: string): void => {
-    const sample = parseVegetaResult(line, o.toOffset);
-    if (!sample) {
-      if (line.trim() && undecodable++ === 0) notes.push(`vegeta wrote a line that is not a result: ${line.slice(0, 200)}`);
-      return;
-    }
-    recorder.add(sample);
-    lastResultT = o.offsetNow();
+  /** A stage's output handler: its own gob decoder (each attack starts a new gob stream). */
+  const reader = (index: number): { onData: (chunk: Buffer) => void } => {
+    let broken = false;
+    const decoder = createVegetaGobDecoder((r) => { recorder.add(sampleFromResult(r, o.toOffset)); lastResultT = o.offsetNow(); });
+    return {
+      onData(chunk) {
+        if (broken) { undecodable += chunk.length; return; }
+        try {
+          decoder.push(chunk);
+        } catch (err) {
+          broken = true;
+          undecodable += chunk.length;
+          failed = true;
+          notes.push(`stage ${index + 1}: cannot read vegeta's results (${(err as Error).message}); is ${o.vegetaPath} a vegeta v12?`);
+          const run = runs.find((r) => r.info.index === index);
+          if (run) kill(run);
+        }
+      },
+    };
   };
 
-  const kill = (run: StageRun): void => {
+  function kill(run: StageRun): void {
     run.killed = true;
     run.pipeline.signal(0, 'SIGKILL');
-    run.pipeline.signal(1, 'SIGKILL');
-  };
+  }
 
   const later = (ms: number, fn: () => void): void => {
     const timer = setTimeout(() => { timers.delete(timer); fn(); }, Math.max(0, ms));
@@ -163,14 +174,12 @@ export async function startVegetaLoad(o: VegetaLoadOptions): Promise<LoadRun> {
       const exits = await Promise.all(runs.map((r) => r.pipeline.exited));
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      exits.forEach(([attack, encode], i) => {
+      exits.forEach(([attack], i) => {
         const run = runs[i]!;
         if (run.launchedT === undefined || run.killed) return;
         if (attack && !attack.signal && attack.code !== 0) {
           failed = true;
           notes.push(`stage ${i + 1}: vegeta attack ${describeExit(attack)}`);
-        } else if (encode && !encode.signal && encode.code !== 0 && !stopped) {
-          notes.push(`stage ${i + 1}: vegeta encode ${describeExit(encode)}`);
         }
       });
       finish({
@@ -187,10 +196,8 @@ export async function startVegetaLoad(o: VegetaLoadOptions): Promise<LoadRun> {
   const prepare = async (index: number): Promise<StageRun> => {
     const stage = plan.stages[index]!;
     const info: StageInfo = { index, rate: stage.rate, durationMs: stage.durationMs };
-    const pipeline = await spawnPipeline([
-      { cmd: o.vegetaPath, args: vegetaAttackArgs(plan, stage, index) },
-      { cmd: o.vegetaPath, args: ['encode', '--to', 'json'] },
-    ], { onLine, env, maxLineChars: 64 * 1024 });
+    const output = reader(index);
+    const pipeline = await spawnPipeline([{ cmd: o.vegetaPath, args: vegetaAttackArgs(plan, stage, index) }], { onData: output.onData, env });
     const run: StageRun = { info, pipeline, killed: false };
     runs.push(run);
     try {

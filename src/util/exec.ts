@@ -143,10 +143,12 @@ export interface PipelineCommand {
   args: readonly string[];
 }
 
-/** Options for {@link spawnPipeline}. */
+/** Options for {@link spawnPipeline}: give `onLine` (text) or `onData` (binary). */
 export interface PipelineOptions {
   /** Called for each complete line of the last command's stdout, without its newline. */
-  onLine: (line: string) => void;
+  onLine?: (line: string) => void;
+  /** Called with each chunk of the last command's stdout as it comes (binary streams). */
+  onData?: (chunk: Buffer) => void;
   env?: NodeJS.ProcessEnv;
   /** Longer lines are cut to this many characters (bounded memory whatever the child writes). */
   maxLineChars?: number;
@@ -179,7 +181,8 @@ export interface Pipeline {
 
 /**
  * Starts commands connected stdout → stdin, each in its own process group (so a terminal's Ctrl-C
- * reaches the runner, which decides how they stop), and streams the last one's stdout line by line.
+ * reaches the runner, which decides how they stop), and streams the last one's stdout line by line
+ * (`onLine`) or chunk by chunk (`onData`).
  * The first command's stdin stays open until {@link Pipeline.writeStdin}, so the caller can journal
  * the pids before a program that reads its input first starts acting. Nothing but the pipes ties the
  * children to us: when we die, the last command gets EPIPE on its next write.
@@ -220,20 +223,22 @@ export async function spawnPipeline(commands: readonly PipelineCommand[], option
 
   const last = children.at(-1)!;
   let rest = '';
-  last.stdout!.setEncoding('utf8');
-  last.stdout!.on('data', (chunk: string) => {
+  const onLine = options.onLine ?? (() => {});
+  if (options.onData) last.stdout!.on('data', options.onData);
+  else last.stdout!.setEncoding('utf8');
+  if (!options.onData) last.stdout!.on('data', (chunk: string) => {
     let text = rest + chunk;
     let nl = text.indexOf('\n');
     let from = 0;
     while (nl !== -1) {
-      options.onLine(text.slice(from, Math.min(nl, from + maxLine)));
+      onLine(text.slice(from, Math.min(nl, from + maxLine)));
       from = nl + 1;
       nl = text.indexOf('\n', from);
     }
     text = text.slice(from);
     rest = text.length > maxLine ? text.slice(0, maxLine) : text;
   });
-  const drained = new Promise<void>((resolve) => last.stdout!.on('close', () => { if (rest) options.onLine(rest); rest = ''; resolve(); }));
+  const drained = new Promise<void>((resolve) => last.stdout!.on('close', () => { if (rest) onLine(rest); rest = ''; resolve(); }));
 
   const processes = children.map((child, i) => readProcessIdentity(child.pid ?? 0) ?? { pid: child.pid ?? 0, startTicks: 0, bootId: bootId(), comm: basename(commands[i]!.cmd) });
   let done = false;
