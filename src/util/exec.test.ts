@@ -41,6 +41,23 @@ describe('spawnPipeline', () => {
     assert.equal(lines[1], 'end');
   });
 
+  it('hands binary output over in chunks, and with batchMs in a few batches instead of one per write', async () => {
+    const script = 'for i in $(seq 1 100); do printf x; sleep 0.002; done';
+    const count = async (batchMs?: number): Promise<{ bytes: number; calls: number }> => {
+      let bytes = 0;
+      let calls = 0;
+      const p = await spawnPipeline([{ cmd: 'sh', args: ['-c', script] }], { onData: (c) => { bytes += c.length; calls++; }, ...(batchMs ? { batchMs } : {}) });
+      p.writeStdin('');
+      await p.exited;
+      return { bytes, calls };
+    };
+    const each = await count();
+    const batched = await count(50);
+    assert.equal(each.bytes, 100);
+    assert.equal(batched.bytes, 100);
+    assert.ok(batched.calls * 4 < each.calls, `${batched.calls} batches vs ${each.calls} chunks`);
+  });
+
   it('fails with a one-line reason when a command is not installed, leaving nothing running', async () => {
     await assert.rejects(
       spawnPipeline([{ cmd: 'cat', args: [] }, { cmd: 'kubeproof-no-such-binary', args: [] }], { onLine: () => {} }),

@@ -3,6 +3,9 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { getDefaultHighWaterMark, setDefaultHighWaterMark } from 'node:stream';
+
+const DEFAULT_HIGH_WATER_MARK = getDefaultHighWaterMark(false);
 
 /** Result of a finished process. */
 export interface ExecResult {
@@ -149,6 +152,11 @@ export interface PipelineOptions {
   onLine?: (line: string) => void;
   /** Called with each chunk of the last command's stdout as it comes (binary streams). */
   onData?: (chunk: Buffer) => void;
+  /**
+   * With onData: read the output in batches every this many ms instead of on every write. Keep it well
+   * under the time the writer needs to fill a pipe (64 KiB on Linux), or the writer blocks.
+   */
+  batchMs?: number;
   env?: NodeJS.ProcessEnv;
   /** Longer lines are cut to this many characters (bounded memory whatever the child writes). */
   maxLineChars?: number;
@@ -198,11 +206,20 @@ export async function spawnPipeline(commands: readonly PipelineCommand[], option
   try {
     for (const [i, c] of commands.entries()) {
       const prev = children[i - 1];
-      const child = spawn(c.cmd, c.args, {
-        stdio: [prev ? prev.stdout! : 'pipe', 'pipe', 'pipe'],
-        env: options.env ?? process.env,
-        detached: true,
-      });
+      const batched = options.batchMs !== undefined && i === commands.length - 1;
+      // A batched reader keeps at most one byte buffered (see below); streams take their high-water
+      // mark when created, which spawn does synchronously, so the default is changed only around it.
+      if (batched) setDefaultHighWaterMark(false, 1);
+      let child: ChildProcess;
+      try {
+        child = spawn(c.cmd, c.args, {
+          stdio: [prev ? prev.stdout! : 'pipe', 'pipe', 'pipe'],
+          env: options.env ?? process.env,
+          detached: true,
+        });
+      } finally {
+        if (batched) setDefaultHighWaterMark(false, DEFAULT_HIGH_WATER_MARK);
+      }
       children.push(child);
       tails.push('');
       closed.push(new Promise((resolve) => child.on('close', (code, signal) => resolve({ cmd: c.cmd, pid: child.pid ?? 0, code, signal, stderrTail: tails[i] ?? '' }))));
@@ -224,7 +241,21 @@ export async function spawnPipeline(commands: readonly PipelineCommand[], option
   const last = children.at(-1)!;
   let rest = '';
   const onLine = options.onLine ?? (() => {});
-  if (options.onData) last.stdout!.on('data', options.onData);
+  let batchTimer: ReturnType<typeof setInterval> | undefined;
+  const onData = options.onData;
+  if (onData && options.batchMs !== undefined) {
+    // Paused with a 1-byte high-water mark, the stream stops reading the pipe as soon as it holds
+    // anything; the writes in between wait in the kernel's pipe buffer and one read every batchMs takes
+    // them all — instead of a wakeup (and a context switch away from the writer) per write.
+    const out = last.stdout!;
+    out.pause();
+    // A 'readable' listener marks the stream as consumed here: without one, Node resumes it when the
+    // child exits and its last output would flow to nobody.
+    out.on('readable', () => {});
+    const drain = (): void => { for (let c = out.read() as Buffer | null; c !== null; c = out.read() as Buffer | null) onData(c); };
+    batchTimer = setInterval(drain, options.batchMs);
+    out.once('end', () => clearInterval(batchTimer));
+  } else if (onData) last.stdout!.on('data', onData);
   else last.stdout!.setEncoding('utf8');
   if (!options.onData) last.stdout!.on('data', (chunk: string) => {
     let text = rest + chunk;
