@@ -64,10 +64,15 @@ main() {
   want local-path && cached_build local-path-provisioner "$LOCAL_PATH_PROVISIONER_VERSION" go_install_localpath
   want netpol && cached_build kubeproof-netpol "$(source_key netpol)" build_netpol
   want pause && cached_build pause "$PAUSE_TAG-$(source_key pause)" build_pause
+  want vegeta && cached_build vegeta "$VEGETA_VERSION" go_install_vegeta
   return 0
 }
 go_install_kind() { go_install "$1" "sigs.k8s.io/kind@$KIND_VERSION"; }
 go_install_coredns() { go_install "$1" "github.com/coredns/coredns@$COREDNS_VERSION"; }
 go_install_metrics() { go_install "$1" "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION"; }
 go_install_localpath() { go_install "$1" "github.com/rancher/local-path-provisioner@$LOCAL_PATH_PROVISIONER_VERSION"; }
+# The load generator (src/load/): `vegeta -version` names the pinned version instead of an empty one.
+go_install_vegeta() {
+  GOBIN=$1 go install -trimpath -ldflags "-s -w -X main.Version=$VEGETA_VERSION" "github.com/tsenart/vegeta/v12@$VEGETA_VERSION"
+}
 main "$@"

@@ -31,6 +31,16 @@ require_tools() {
   "$TESTBED_DIR/build-binaries.sh" kube >&2
 }
 
+# The load generator: built (once, cached) where Go is present, so CI has it before the first load step.
+# Without Go, a run that needs load stops with one line saying how to install vegeta.
+require_vegeta() {
+  if command -v go >/dev/null; then
+    "$TESTBED_DIR/build-binaries.sh" vegeta >&2
+  elif ! command -v vegeta >/dev/null; then
+    log "note: Go is not installed, so vegeta $VEGETA_VERSION (the load generator) was not built; load steps need it"
+  fi
+}
+
 cluster_exists() { "$KIND" get clusters 2>/dev/null | grep -qx "$CLUSTER_NAME"; }
 node_containers() { docker ps -a --filter "label=io.x-k8s.kind.cluster=$CLUSTER_NAME" --format '{{.Names}} {{.State}}'; }
 
@@ -119,6 +129,7 @@ up() {
   local started=$SECONDS
   require_docker
   require_tools
+  require_vegeta
   if cluster_exists; then
     if heal_nodes && { all_nodes_ready || { sleep 20; all_nodes_ready; }; } && node_ips_match; then
       log "cluster $CLUSTER_NAME is healthy: reusing it"

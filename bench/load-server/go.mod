@@ -1,0 +1,3 @@
+module kubeproof.local/bench/load-server
+
+go 1.23
