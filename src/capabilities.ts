@@ -23,10 +23,6 @@ export function needsNetpolCanary(tags: readonly string[]): boolean {
   return tags.includes('@isolation');
 }
 
-/** Whether any of `tags` needs k6. */
-export function needsLoad(tags: readonly string[]): boolean {
-  return tags.includes('@load');
-}
 
 /** The reason a scenario with `tags` cannot run on a cluster with `caps`, or undefined when it can. */
 export function inconclusiveReason(tags: readonly string[], caps: Capabilities): string | undefined {

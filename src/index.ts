@@ -5,6 +5,7 @@ export { parseDuration, formatMs } from './util/duration.ts';
 export { APPLY_STEP_CAP_MS, BUDGETS, CONDITION_STEP_CAP_MS, DRAIN_STEP_CAP_MS, FAULT_STEP_CAP_MS, ISOLATION_STEP_CAP_MS } from './config/defaults.ts';
 export type { StepDuration } from './conditions/expect.ts';
 export type { FaultArgs, FaultName } from './faults/registry.ts';
+export type { LoadRequest } from './load/load.ts';
 export { inconclusiveReason } from './capabilities.ts';
 export type { Capabilities } from './capabilities.ts';
 export { boundary } from './report/boundary.ts';

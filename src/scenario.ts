@@ -19,8 +19,8 @@ import { createIsolationOps } from './isolation/isolation.ts';
 import type { IsolationOps } from './isolation/isolation.ts';
 import { openScope, runDirOf } from './journal/journal.ts';
 import { revertScope } from './journal/revert.ts';
-import { createTraffic } from './load/traffic.ts';
-import type { TrafficOps } from './load/traffic.ts';
+import { createLoadOps } from './load/load.ts';
+import type { LoadOps } from './load/load.ts';
 import { UNDOS } from './registry.ts';
 import { createAutoscalingOps } from './autoscaling/autoscaling.ts';
 import type { AutoscalingOps } from './autoscaling/autoscaling.ts';
@@ -93,7 +93,7 @@ export interface ScenarioContext {
   readonly isolation: IsolationOps;
   readonly rollouts: RolloutOps;
   readonly autoscaling: AutoscalingOps;
-  readonly traffic: TrafficOps;
+  readonly load: LoadOps;
   /** After hook: evidence on failure, timeline attachment, undos (LIFO), watches stopped; returns notes for the log. */
   finish(outcome: { failed: boolean }, attach: AttachFn): Promise<string[]>;
 }
@@ -123,7 +123,7 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
   const base = { client, view, timeline, journal, rng: createRng(params.seed, `${identity.uri}:${identity.name}`), nodes, engine, namespaces };
   const faults = createFaultOps(base, UNDOS, undoDeps);
   const deps: ScenarioDeps = { ...base, expect: createExpectations(engine), faults, redactor, cwd: params.cwd, runId: params.runId, scenarioName: identity.name };
-  const traffic = createTraffic({ client, namespace: main, timeline });
+  const load = createLoadOps(deps);
 
   return {
     namespace: main,
@@ -137,13 +137,13 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
     isolation: createIsolationOps(deps),
     rollouts: createRolloutOps(deps),
     autoscaling: createAutoscalingOps(deps),
-    traffic,
+    load,
     async finish(outcome, attach) {
       const notes: string[] = [];
-      const trafficSummary = await traffic.stop();
+      const loadSummary = await load.finish();
       // What cleanup does after this moment is not the scenario's behaviour: the chart ends here.
       const stepsEndedT = timeline.offsetNow();
-      if (trafficSummary) attach(trafficSummary, 'text/plain', 'traffic.txt');
+      if (loadSummary) attach(loadSummary, 'text/plain', 'load.txt');
       if (outcome.failed) {
         for (const item of await collectEvidence(client, namespaces.all())) attach(item.body, item.mediaType, item.name);
       }

@@ -1,13 +1,64 @@
-/** Traffic while faults happen: the runner's own steady sender (k6 steps come with issue 6). */
-import { Given, Then } from '@cucumber/cucumber';
-import { CONDITION_STEP_CAP_MS } from '../src/index.ts';
-import type { StepDuration as Duration } from '../src/index.ts';
+/**
+ * Load: an open-model HTTP load (vegeta) on a Service while faults happen, judged by phase. Every load
+ * step carries `wrapperOptions.load` (its arguments as a LoadRequest), so `npm run chaos` knows before
+ * touching the cluster that vegeta is needed and can refuse a rate or duration above the caps with exit 2.
+ */
+import { Given, Then, When } from '@cucumber/cucumber';
+import type { DataTable } from '@cucumber/cucumber';
+import { CONDITION_STEP_CAP_MS, FAULT_STEP_CAP_MS } from '../src/index.ts';
+import type { LoadRequest, StepDuration } from '../src/index.ts';
 import type { ChaosWorld } from './world.ts';
 
-Given('kubeproof sends {int} requests per second to service {string} for {duration}', async function (this: ChaosWorld, perSecond: number, service: string, duration: Duration) {
-  this.log(await this.scenario.traffic.start(service, perSecond, duration));
+const load = (request: (...args: never[]) => LoadRequest) => ({ wrapperOptions: { load: request } });
+const constant = load((rate: number, service: string, duration: StepDuration) => ({ service, rate, duration }));
+const constantOnPath = load((rate: number, service: string, path: string, duration: StepDuration) => ({ service, path, rate, duration }));
+const staged = load((service: string) => ({ service }));
+const stagedOnPath = load((service: string, path: string) => ({ service, path }));
+
+Given('a load of {int} requests per second on service {string} for {duration}', { ...constant, timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, rate: number, service: string, duration: StepDuration) {
+  this.log(await this.scenario.load.start({ service, rate, duration }));
 });
 
-Then('the error rate after recovery is below {int}%', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, maxPercent: number) {
-  this.log(await this.scenario.traffic.expectErrorRateAfterRecoveryBelow(maxPercent));
+Given('a load of {int} requests per second on service {string} path {string} for {duration}', { ...constantOnPath, timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, rate: number, service: string, path: string, duration: StepDuration) {
+  this.log(await this.scenario.load.start({ service, path, rate, duration }));
+});
+
+Given('a staged load on service {string}:', { ...staged, timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, service: string, table: DataTable) {
+  this.log(await this.scenario.load.start({ service, stages: table.raw() }));
+});
+
+Given('a staged load on service {string} path {string}:', { ...stagedOnPath, timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, service: string, path: string, table: DataTable) {
+  this.log(await this.scenario.load.start({ service, path, stages: table.raw() }));
+});
+
+When('the load stops', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld) {
+  this.log(await this.scenario.load.stop());
+});
+
+Then('the load is steady for {duration}', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, window: StepDuration) {
+  this.log(await this.scenario.load.expectSteady(window));
+});
+
+Then('the error rate after recovery is below {float}%', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, maxPercent: number) {
+  this.log(await this.scenario.load.expectErrorRate('after recovery', maxPercent));
+});
+
+Then('the error rate during the load is below {float}%', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, maxPercent: number) {
+  this.log(await this.scenario.load.expectErrorRate('during the load', maxPercent));
+});
+
+Then('no request fails during the rollout', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld) {
+  this.log(await this.scenario.load.expectErrorRate('during the rollout', 0));
+});
+
+Then('service {string} answers throughout the scale', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, service: string) {
+  this.log(await this.scenario.load.expectErrorRate('during the scale', 0, service));
+});
+
+Then('the p95 latency after recovery is below {int} ms', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, maxMs: number) {
+  this.log(await this.scenario.load.expectP95('after recovery', maxMs));
+});
+
+Then('the p95 latency during the load is below {int} ms', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, maxMs: number) {
+  this.log(await this.scenario.load.expectP95('during the load', maxMs));
 });

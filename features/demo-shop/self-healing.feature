@@ -14,7 +14,8 @@ Feature: demo-shop heals itself
   Scenario: when the node running the most api pods dies, 3 api replicas remain and traffic recovers
     # PostgreSQL is a single pod on a local-path volume pinned to its node: losing that node takes the
     # database (and api's start-up gate) with it, which is a different lesson. Spare it here.
-    Given kubeproof sends 20 requests per second to service "api" for 120 seconds
+    Given a load of 20 requests per second on service "api" for 2 minutes
+    And the load is steady for 10 seconds
     When the node running the most "api" pods and no "postgres" pod dies
     Then deployment "api" has 3 ready replicas within 90 seconds
     And no ready "api" pod runs on the dead node

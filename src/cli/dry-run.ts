@@ -6,6 +6,8 @@
  */
 import type { loadSupport } from '@cucumber/cucumber/api';
 import { describeFault, isFaultName } from '../faults/registry.ts';
+import { loadRequestProblem } from '../load/load.ts';
+import type { LoadRequest } from '../load/load.ts';
 
 /** The support library cucumber's loadSupport returns. */
 export type SupportLibrary = Awaited<ReturnType<typeof loadSupport>>;
@@ -17,10 +19,41 @@ interface StepDefinitionView {
   expression: { match(text: string): ReadonlyArray<{ getValue(world: unknown): unknown }> | null };
 }
 
+/** The step definition matching `text` (the public API types the library as opaque). */
+function definitionOf(support: SupportLibrary, text: string): StepDefinitionView | undefined {
+  return (support as unknown as { stepDefinitions: readonly StepDefinitionView[] }).stepDefinitions.find((d) => d.matchesStepName(text));
+}
+
+/** The load a step starts (its definition maps its arguments: steps/load.steps.ts), or undefined when it starts none. */
+function loadOf(support: SupportLibrary, text: string): LoadRequest | undefined {
+  const definition = definitionOf(support, text);
+  const map = (definition?.options.wrapperOptions as { load?: unknown } | undefined)?.load;
+  if (!definition || typeof map !== 'function') return undefined;
+  return map(...(definition.expression.match(text) ?? []).map((a) => a.getValue(null))) as LoadRequest;
+}
+
+/** Whether step `text` starts a load, so vegeta is needed. */
+export function sendsLoad(support: SupportLibrary, text: string): boolean {
+  return loadOf(support, text) !== undefined;
+}
+
+/** Why the load step `text` cannot run (a rate or duration above the caps, a bad path), or undefined. */
+export function loadStepProblem(support: SupportLibrary, text: string): string | undefined {
+  const request = loadOf(support, text);
+  return request ? loadRequestProblem(request) : undefined;
+}
+
+/** The dry-run line for a load step ("load: 40 req/s for 4m00s on service "api" path …"), or undefined. */
+export function describeLoadStep(support: SupportLibrary, text: string): string | undefined {
+  const request = loadOf(support, text);
+  if (!request) return undefined;
+  const what = request.stages ? 'a staged load' : `${request.rate} req/s for ${request.duration?.text}`;
+  return `${what} on service "${request.service}"${request.path ? ` path ${request.path}` : ''} (vegeta from this machine to its NodePort on 127.0.0.1)`;
+}
+
 /** The dry-run line for step `text`, or undefined when the step injects no fault. */
 export function describeFaultStep(support: SupportLibrary, text: string, seed: number): string | undefined {
-  const definitions = (support as unknown as { stepDefinitions: readonly StepDefinitionView[] }).stepDefinitions;
-  const definition = definitions.find((d) => d.matchesStepName(text));
+  const definition = definitionOf(support, text);
   const options = definition?.options.wrapperOptions as { fault?: unknown; args?: (...params: unknown[]) => unknown } | undefined;
   if (!definition || !isFaultName(options?.fault) || typeof options.args !== 'function') return undefined;
   const params = (definition.expression.match(text) ?? []).map((a) => a.getValue(null));

@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { loadConfiguration, loadSources, loadSupport, runCucumber } from '@cucumber/cucumber/api';
 import type { IRunConfiguration, IRunEnvironment, IRunOptions } from '@cucumber/cucumber/api';
 import type { Envelope } from '@cucumber/messages';
-import { needsLoad, needsNetpolCanary } from '../capabilities.ts';
+import { needsNetpolCanary } from '../capabilities.ts';
 import type { Capabilities } from '../capabilities.ts';
 import { checkManifestDir } from '../cluster/manifests.ts';
 import { createKubeClient, currentContextName } from '../cluster/kube-client.ts';
@@ -31,7 +31,7 @@ import type { ParsedArgs } from './args.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { checkCluster, checkTools, describeCapabilities, measureCapabilities } from './preflight.ts';
 import { basename } from 'node:path';
-import { describeFaultStep } from './dry-run.ts';
+import { describeFaultStep, describeLoadStep, loadStepProblem, sendsLoad } from './dry-run.ts';
 import type { SupportLibrary } from './dry-run.ts';
 
 const cwd = process.cwd();
@@ -108,6 +108,7 @@ function printDryRun(scenarios: readonly PlannedScenario[], seed: number, suppor
   process.stdout.write(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} would run (dry run: the cluster is not touched)\n`);
   scenarios.forEach((s, i) => {
     process.stdout.write(`[${i + 1}/${scenarios.length}] ${s.name}  (${s.uri}:${s.line})${s.tags.length ? `  ${s.tags.join(' ')}` : ''}\n`);
+    for (const l of s.steps.map((t) => describeLoadStep(support, t)).filter(Boolean)) process.stdout.write(`      load: ${l}\n`);
     const faults = s.steps.map((t) => describeFaultStep(support, t, seed)).filter((f): f is string => Boolean(f));
     for (const f of faults) process.stdout.write(`      fault: ${f}\n`);
     if (!faults.length) process.stdout.write('      no fault\n');
@@ -115,14 +116,14 @@ function printDryRun(scenarios: readonly PlannedScenario[], seed: number, suppor
 }
 
 async function janitorMode(args: ParsedArgs): Promise<number> {
-  await checkTools({ k6: false });
+  await checkTools({ vegeta: false });
   let client: ClusterClient;
   try {
     client = createKubeClient(args.own.context);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  await checkCluster(client, { allowContext: args.own.allowContext, netpolCanary: false, k6: false, runId: '', onCanaryNamespace: () => {} });
+  await checkCluster(client, { allowContext: args.own.allowContext, netpolCanary: false, vegeta: false, runId: '', onCanaryNamespace: () => {} });
   const report = await runJanitor(UNDOS, { client, nodes: kindNodeAccess }, resolve(cwd, DEFAULT_JOURNAL_DIR));
   for (const line of report.skippedLiveRuns) say(`janitor: left alone, still running: ${line}`);
   for (const line of report.actions) say(`janitor: ${line}`);
@@ -182,13 +183,20 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   checkManifests(dry.scenarios);
   const seed = args.own.seed ?? newSeed();
+  // A load above the caps is refused before anything runs, dry run included.
+  for (const s of dry.scenarios) {
+    for (const t of s.steps) {
+      const problem = loadStepProblem(support, t);
+      if (problem) throw new UsageError(`${s.uri}:${s.line} (${s.name}): ${problem}`);
+    }
+  }
   if (args.own.dryRun) { printDryRun(dry.scenarios, seed, support); return EXIT.passed; }
 
   // From here on the cluster is touched.
   const runId = randomBytes(3).toString('hex');
   const journalDir = resolve(cwd, DEFAULT_JOURNAL_DIR);
   const allTags = dry.scenarios.flatMap((s) => s.tags);
-  await checkTools({ k6: needsLoad(allTags) });
+  await checkTools({ vegeta: dry.scenarios.some((s) => s.steps.some((t) => sendsLoad(support, t))), say });
   // A fresh clone has no cluster yet: our own kind cluster (and the fixtures' images) come up on demand.
   if (targetsOwnCluster(args.own.context, currentContextName())) {
     try {
@@ -208,7 +216,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // The run's own scope (canary namespace) is opened only once preflight passed: a rejected run leaves no journal.
   let runScope: ScopeJournal | undefined;
   const needs = {
-    allowContext: args.own.allowContext, netpolCanary: needsNetpolCanary(allTags), k6: needsLoad(allTags), runId,
+    allowContext: args.own.allowContext, netpolCanary: needsNetpolCanary(allTags), vegeta: false, runId,
     onCanaryNamespace: (name: string) => { runScope?.record('namespace.delete', { name }, `delete namespace ${name}`); },
   };
   const version = await checkCluster(client, needs);

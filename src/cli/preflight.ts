@@ -8,6 +8,7 @@ import { evictionAfterS, readNodeLossTimings, UPSTREAM_NODE_TIMINGS } from '../c
 import { isSchedulableWorker } from '../cluster/predicates.ts';
 import { whyNotKind } from '../cluster/kind.ts';
 import type { ClusterClient } from '../cluster/types.ts';
+import { defaultVegetaLookup, resolveVegeta } from '../load/vegeta-binary.ts';
 import { isInstalled } from '../util/exec.ts';
 import { UsageError } from './exit-codes.ts';
 import { runNetpolCanary } from './netpol-canary.ts';
@@ -16,7 +17,8 @@ import { runNetpolCanary } from './netpol-canary.ts';
 export interface PreflightNeeds {
   allowContext: boolean;
   netpolCanary: boolean;
-  k6: boolean;
+  /** A selected scenario sends load: vegeta must be found (or built) before the cluster is touched. */
+  vegeta: boolean;
   runId: string;
   /** Called with the canary's namespace before it is created (so it gets journalled). */
   onCanaryNamespace: (name: string) => void;
@@ -25,13 +27,15 @@ export interface PreflightNeeds {
 }
 
 /** Checks the binaries the run needs (before the kubeconfig is even read); throws UsageError. */
-export async function checkTools(needs: Pick<PreflightNeeds, 'k6' | 'isInstalled'>): Promise<void> {
+export async function checkTools(needs: Pick<PreflightNeeds, 'vegeta' | 'isInstalled'> & { say?: (line: string) => void; findVegeta?: typeof resolveVegeta }): Promise<void> {
   const installed = needs.isInstalled ?? isInstalled;
   if (!(await installed('docker', ['version', '--format', '{{.Client.Version}}']))) {
     throw new UsageError('docker is not installed or not on PATH: kubeproof drives kind node containers through docker');
   }
-  if (needs.k6 && !(await installed('k6', ['version']))) {
-    throw new UsageError('k6 is not installed or not on PATH, and the selected scenarios generate load (@load); install k6 or deselect them with --tags "not @load"');
+  if (needs.vegeta) {
+    // PATH first, then the testbed's cache, then a one-time build with Go; else one line saying how to install it.
+    const vegeta = await (needs.findVegeta ?? resolveVegeta)(defaultVegetaLookup({ say: needs.say }));
+    if (!vegeta.ok) throw new UsageError(`the selected scenarios send load, but ${vegeta.reason}`);
   }
 }
 

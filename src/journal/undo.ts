@@ -14,8 +14,8 @@ export interface UndoDeps {
   nodes: NodeAccess;
 }
 
-/** JSON params of an undo (they cross process boundaries). */
-export type UndoParams = Record<string, string | number | boolean | null>;
+/** JSON params of an undo (they cross process boundaries: plain data only). */
+export type UndoParams = Record<string, unknown>;
 
 /** One kind of undo: its name, what it does, and a typed way to journal it. */
 export interface UndoDefinition<P extends UndoParams> {

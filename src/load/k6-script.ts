@@ -9,6 +9,7 @@
  * "tags"}}` per line; all points of one request share `time` = its end and `tags`) is streamed into the
  * same recorder as vegeta's results. Exit code 99 means thresholds failed (a FAIL naming them).
  */
+import { KubeproofError } from '../failure/failure.ts';
 import { accessSync, constants, createReadStream } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -26,20 +27,21 @@ export const K6_THRESHOLDS_FAILED = 99;
 export const K6_BLOCKED_RANGES = ['0.0.0.0/2', '64.0.0.0/3', '96.0.0.0/4', '112.0.0.0/5', '120.0.0.0/6', '124.0.0.0/7', '126.0.0.0/8', '128.0.0.0/1', '::/0'] as const;
 
 /** The script's thresholds failed: the system under test did not behave (verdict FAIL). */
-export class K6ThresholdError extends Error {
+export class K6ThresholdError extends KubeproofError {
   override name = 'K6ThresholdError';
-  readonly kind = 'fail';
   readonly thresholds: readonly string[];
   constructor(thresholds: readonly string[]) {
-    super(thresholds.length ? `k6 thresholds failed on ${thresholds.join(', ')}` : 'k6 thresholds failed (k6 did not say which: see its summary)');
+    super('fail', thresholds.length ? `k6 thresholds failed on ${thresholds.join(', ')}` : 'k6 thresholds failed (k6 did not say which: see its summary)');
     this.thresholds = thresholds;
   }
 }
 
 /** k6 itself failed (script error, bad options, killed): verdict ERROR. */
-export class K6RunError extends Error {
+export class K6RunError extends KubeproofError {
   override name = 'K6RunError';
-  readonly kind = 'error';
+  constructor(message: string) {
+    super('error', message);
+  }
 }
 
 const EXIT_NAMES: Readonly<Record<number, string>> = {

@@ -3,6 +3,7 @@
  * a NodePort that kind publishes on 127.0.0.1, so the target is always `http://127.0.0.1:<port><path>`;
  * every other host is refused. Stages run back to back, each at a constant rate (open model).
  */
+import { InputError } from '../failure/failure.ts';
 import { formatMs, parseDuration } from '../util/duration.ts';
 
 /** Bounds that keep a load honest on a 2-core machine and always finite. */
@@ -68,10 +69,8 @@ export interface LoadPlanInput {
 }
 
 /** A load the user described wrongly; the message is one line naming the fix (verdict ERROR, exit 2). */
-export class LoadInputError extends Error {
+export class LoadInputError extends InputError {
   override name = 'LoadInputError';
-  /** The verdict kind this maps to (architecture.md: `input`). */
-  readonly kind = 'input';
 }
 
 const fail = (message: string): never => { throw new LoadInputError(message); };

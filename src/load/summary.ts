@@ -63,15 +63,18 @@ export interface LoadSummaryInput {
   phases?: readonly LoadPhase[];
   /** Extra lines about how the load ended (stopped early, generator errors). */
   notes?: readonly string[];
+  /** While the load still runs: what is settled so far ends here (the plan's future is not "missed"). */
+  untilT?: number;
 }
 
 /** The report attachment: the plan, the whole load, then each phase; with one example per error kind. */
 export function formatLoadSummary(input: LoadSummaryInput): string {
-  const all = input.recorder.stats();
+  const until = input.untilT ?? Number.POSITIVE_INFINITY;
+  const all = input.recorder.stats(Number.NEGATIVE_INFINITY, until);
   const lines = [`load on ${input.target}: ${describePlan(input.plan)}`, `  target    ${input.plan.url}`];
   for (const note of input.notes ?? []) lines.push(`  note      ${note}`);
-  lines.push('', ...formatStatsBlock('whole load', all));
-  for (const phase of input.phases ?? []) lines.push('', ...formatStatsBlock(phase.name, input.recorder.stats(phase.fromT, phase.toT)));
+  lines.push('', ...formatStatsBlock(input.untilT === undefined ? 'whole load' : 'load so far', all));
+  for (const phase of input.phases ?? []) lines.push('', ...formatStatsBlock(phase.name, input.recorder.stats(phase.fromT, Math.min(phase.toT, until))));
   if (all.failures.length) {
     lines.push('', 'error examples:');
     for (const f of all.failures) lines.push(`  ${f.kind}: ${f.example}`);
@@ -89,15 +92,17 @@ export interface ProgressInput {
   nowT: number;
   /** The recent window the rate and errors are measured over (default 5 s). */
   windowMs?: number;
+  /** The latest stretch left out because its answers may still be on their way (default 1 s; the request timeout is exact). */
+  settleMs?: number;
 }
 
 /**
  * One progress line, e.g. "load +0:42/2:30: 49.8 req/s (planned 50.0), 3 errors (0.6 %) in the last 5.0s,
- * p95 12.0 ms, 3 pods". The last second is left out (its answers may still be on their way).
+ * p95 12.0 ms, 3 pods". The last second (or `settleMs`) is left out: its answers may still be on their way.
  */
 export function formatProgress(p: ProgressInput): string {
   const windowMs = p.windowMs ?? 5_000;
-  const toT = Math.max(p.startedT, p.nowT - 1_000);
+  const toT = Math.max(p.startedT, p.nowT - (p.settleMs ?? 1_000));
   const fromT = Math.max(p.startedT, toT - windowMs);
   const s = p.recorder.stats(fromT, toT);
   const elapsed = Math.max(0, Math.min(p.nowT - p.startedT, p.plan.totalMs));

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { silentLogger } from '../util/logger.ts';
 import { defaultVegetaLookup, pinnedVegetaVersion, resolveVegeta, vegetaCachePath } from './vegeta-binary.ts';
 import type { VegetaLookup } from './vegeta-binary.ts';
 
@@ -20,7 +19,7 @@ function machine(has: { onPath?: string; cached?: boolean; go?: boolean; buildFa
       if (has.buildFails) throw new Error(`go: downloading…\n${has.buildFails}`);
       if (has.buildWorks) { state.cached = true; state.built = true; }
     },
-    log: silentLogger,
+    say: () => {},
     get built() { return state.built; },
   };
 }
@@ -72,7 +71,7 @@ describe('defaultVegetaLookup', () => {
       mkdirSync(cacheBin, { recursive: true });
       writeFileSync(join(cacheBin, 'vegeta'), '#!/bin/sh\n');
       chmodSync(join(cacheBin, 'vegeta'), 0o755);
-      const lookup = defaultVegetaLookup({ env: { PATH: bin, KUBEPROOF_CACHE: join(dir, 'cache') }, log: silentLogger });
+      const lookup = defaultVegetaLookup({ env: { PATH: bin, KUBEPROOF_CACHE: join(dir, 'cache') }, say: () => {} });
       assert.equal(lookup.version, 'v12.13.0');
       assert.equal(lookup.onPath(), undefined, 'not executable');
       chmodSync(join(bin, 'vegeta'), 0o755);

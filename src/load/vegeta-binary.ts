@@ -8,8 +8,6 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { run } from '../util/exec.ts';
-import { stderrLogger } from '../util/logger.ts';
-import type { Logger } from '../util/logger.ts';
 
 /** Everything {@link resolveVegeta} looks at, injectable for tests. */
 export interface VegetaLookup {
@@ -21,11 +19,12 @@ export interface VegetaLookup {
   onPath(): string | undefined;
   /** True when `path` is an executable file whose build completed (its cache stamp exists). */
   isCached(path: string): boolean;
-  /** True when Go is installed (on PATH or in /usr/local/go). */
+  /** True when `go` is on PATH (what testbed/build-binaries.sh runs). */
   hasGo(): boolean;
   /** Builds vegeta into the cache (testbed/build-binaries.sh vegeta), showing progress; throws on failure. */
   build(): Promise<void>;
-  log: Logger;
+  /** Progress lines (the build takes a while); the CLI prints them. */
+  say: (line: string) => void;
 }
 
 /** Where vegeta was found. */
@@ -53,7 +52,7 @@ export async function resolveVegeta(lookup: VegetaLookup = defaultVegetaLookup()
   const cached = vegetaCachePath(lookup.cacheDir, version);
   if (lookup.isCached(cached)) return { ok: true, path: cached, source: 'cache', version };
   if (!lookup.hasGo()) return { ok: false, reason: `vegeta (the load generator) is not installed: ${INSTALL_HINT}` };
-  lookup.log.info(`building vegeta ${version} from the Go module proxy into ${cached} (once; about a minute on a cold Go cache)`);
+  lookup.say(`building vegeta ${version} from the Go module proxy into ${cached} (once; about a minute on a cold Go cache)`);
   try {
     await lookup.build();
   } catch (err) {
@@ -69,7 +68,7 @@ const isExecutable = (path: string): boolean => {
 };
 
 /** The real lookups: PATH, the testbed cache and testbed/build-binaries.sh of this checkout. */
-export function defaultVegetaLookup(options: { env?: NodeJS.ProcessEnv; repoDir?: string; log?: Logger } = {}): VegetaLookup {
+export function defaultVegetaLookup(options: { env?: NodeJS.ProcessEnv; repoDir?: string; say?: (line: string) => void } = {}): VegetaLookup {
   const env = options.env ?? process.env;
   const repoDir = options.repoDir ?? resolve(import.meta.dirname, '..', '..');
   const cacheDir = env.KUBEPROOF_CACHE || '/var/cache/kubeproof';
@@ -82,11 +81,11 @@ export function defaultVegetaLookup(options: { env?: NodeJS.ProcessEnv; repoDir?
     cacheDir,
     onPath: () => searchPath('vegeta'),
     isCached: (path) => isExecutable(path) && existsSync(join(path, '..', '.done')),
-    hasGo: () => searchPath('go') !== undefined || isExecutable('/usr/local/go/bin/go'),
+    hasGo: () => searchPath('go') !== undefined,
     async build() {
       if (version === 'unknown') throw new Error('testbed/versions.env names no VEGETA_VERSION');
       await run('bash', [join(repoDir, 'testbed', 'build-binaries.sh'), 'vegeta'], { passthrough: true, timeoutMs: 15 * 60_000, env: { ...env, KUBEPROOF_CACHE: cacheDir } });
     },
-    log: options.log ?? stderrLogger,
+    say: options.say ?? (() => {}),
   };
 }

@@ -14,6 +14,7 @@
  * time.Time travels as its MarshalBinary bytes: version, seconds since year 1 (int64 BE), nanoseconds
  * (int32 BE), zone offset.
  */
+import { KubeproofError } from '../failure/failure.ts';
 
 /** The fields of one vegeta result that a sample needs. */
 export interface VegetaResult {
@@ -27,8 +28,11 @@ export interface VegetaResult {
 }
 
 /** Output that is not a gob stream of vegeta results. */
-export class GobDecodeError extends Error {
+export class GobDecodeError extends KubeproofError {
   override name = 'GobDecodeError';
+  constructor(message: string) {
+    super('error', message);
+  }
 }
 
 type WireType =

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isSameProcess, spawnPipeline, waitForExit } from '../util/exec.ts';
 import type { ProcessIdentity } from '../util/exec.ts';
-import { silentLogger } from '../util/logger.ts';
 import { judgeGenerator } from './honesty.ts';
 import { createLoadPlan } from './plan.ts';
 import type { LoadPlanInput } from './plan.ts';
@@ -58,7 +57,7 @@ describe('startVegetaLoad (a binary that is not vegeta)', () => {
 
 // The rest runs the real vegeta against a local server; it is skipped (with the reason) where vegeta is
 // neither on PATH nor in the testbed cache (unit tests never build it).
-const found = await resolveVegeta({ ...defaultVegetaLookup({ log: silentLogger }), hasGo: () => false });
+const found = await resolveVegeta({ ...defaultVegetaLookup({ say: () => {} }), hasGo: () => false });
 const skip = found.ok ? false : `needs vegeta: ${found.reason}`;
 const vegetaPath = found.ok ? found.path : '';
 

@@ -33,7 +33,7 @@ describe('fixturesUsed', () => {
 describe('fixturesUsed on plain manifests', () => {
   it('needs demo-shop images when an applied folder runs kubeproof/demo-app, not for the pause image', () => {
     const root = new URL('../..', import.meta.url).pathname;
-    assert.deepEqual(fixturesUsed(['the manifests in "test/e2e/features/traffic/manifests/web" are applied'], root), ['demo-shop']);
+    assert.deepEqual(fixturesUsed(['the manifests in "test/e2e/features/load/manifests/web" are applied'], root), ['demo-shop']);
     assert.deepEqual(fixturesUsed(['the manifests in "features/foundation/manifests/pause-app" are applied'], root), []);
     assert.deepEqual(fixturesUsed(['the manifests in "no/such/dir" are applied'], root), []);
   });

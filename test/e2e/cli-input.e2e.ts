@@ -64,18 +64,22 @@ describe('bad input exits 2 with one clear line', () => {
     return expectRejected(['--tags', '@scaling'], /^kubeproof: docker is not installed or not on PATH/, { ...process.env, PATH: dir });
   });
 
-  it('k6 missing, only when a selected scenario generates load (@load)', async () => {
-    // PATH with node and docker only: k6 cannot be found even if installed on this machine.
+  it('vegeta missing (and no Go to build it), only when a selected scenario sends load', async () => {
+    // PATH with node and docker only, and an empty cache: vegeta can be neither found nor built.
     const dir = mkdtempSync(join(tmpdir(), 'kp-path-'));
     symlinkSync(process.execPath, join(dir, 'node'));
     const docker = ['/usr/bin/docker', '/usr/local/bin/docker'].find((p) => existsSync(p));
     assert.ok(docker, 'docker not found in /usr/bin or /usr/local/bin');
     symlinkSync(docker, join(dir, 'docker'));
-    await expectRejected(['test/e2e/features/load'], /^kubeproof: k6 is not installed or not on PATH, and the selected scenarios generate load \(@load\)/, { ...process.env, PATH: dir });
-    // The same PATH is fine for scenarios without load: the run gets past the k6 check (dry run stops before the cluster).
-    const ok = await runCli(['--dry-run', '--tags', '@scaling'], { ...process.env, PATH: dir });
+    const env = { ...process.env, PATH: dir, KUBEPROOF_CACHE: mkdtempSync(join(tmpdir(), 'kp-cache-')) };
+    await expectRejected(['test/e2e/features/load/needs-vegeta.feature'], /^kubeproof: the selected scenarios send load, but vegeta \(the load generator\) is not installed: install Go .* or put a vegeta v12 binary on PATH$/m, env);
+    // The same PATH is fine for scenarios without load: the run gets past the vegeta check (dry run stops before the cluster).
+    const ok = await runCli(['--dry-run', '--tags', '@scaling'], env);
     assert.equal(ok.code, 0, ok.stderr);
   });
+
+  it('a load above the caps (rate or duration)', () =>
+    expectRejected(['test/e2e/features/load-over-cap'], /^kubeproof: test\/e2e\/features\/load-over-cap\/over-cap\.feature:3 \(ten thousand requests per second\): the load: 10000 requests per second is above the limit of 5000: lower the rate/));
 
   it('a bad --seed value', () => expectRejected(['--seed', 'x'], /^kubeproof: --seed expects a whole number, got "x"/));
 });

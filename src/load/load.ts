@@ -1,0 +1,365 @@
+/**
+ * The load of one scenario: vegeta sends an open-model, constant-rate (or staged) load from this machine
+ * to a Service's NodePort on 127.0.0.1; every result lands in a bounded recorder; judgements read the
+ * phases from the timeline — before the fault, during it, after recovery, during a rollout or a scale —
+ * and a judgement that would pass on a saturated generator is INCONCLUSIVE, never PASS.
+ */
+import type { StepDuration } from '../conditions/expect.ts';
+import type { ScenarioDeps } from '../deps.ts';
+import { ConditionError, InconclusiveError, InputError } from '../failure/failure.ts';
+import { defineUndo } from '../journal/undo.ts';
+import { formatMs, formatOffset } from '../util/duration.ts';
+import { progressLine } from '../util/progress.ts';
+import { judgeGenerator } from './honesty.ts';
+import { createLoadPlan, describePlan, parseStageTable } from './plan.ts';
+import type { LoadPlan } from './plan.ts';
+import { createLoadRecorder } from './recorder.ts';
+import type { LoadRecorder, LoadStats } from './recorder.ts';
+import { wallClockToOffset } from './sample.ts';
+import { loadStopParams, LOAD_STOP_UNDO_KIND, stopLoadProcesses } from './stop-processes.ts';
+import { describeLoadStats, formatLoadSummary, formatProgress } from './summary.ts';
+import type { LoadPhase } from './summary.ts';
+import { defaultVegetaLookup, resolveVegeta } from './vegeta-binary.ts';
+import type { VegetaResolution } from './vegeta-binary.ts';
+import { startVegetaLoad } from './vegeta-runner.ts';
+import type { LoadRun, LoadRunEnd, VegetaLoadOptions } from './vegeta-runner.ts';
+
+/** Where the load comes from: vegeta, found and started; injectable so unit tests drive the recorder themselves. */
+export interface LoadEngine {
+  find(repoDir: string): Promise<VegetaResolution>;
+  /** Milliseconds until `url` first gave any HTTP answer, or undefined if none came within `timeoutMs`. */
+  firstAnswer(url: string, timeoutMs: number): Promise<number | undefined>;
+  start(options: VegetaLoadOptions): Promise<LoadRun>;
+}
+
+/** One GET every 250 ms (each allowed 1 s) until any HTTP status comes back. */
+async function firstAnswer(url: string, timeoutMs: number): Promise<number | undefined> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1_000), redirect: 'manual' });
+      await res.body?.cancel();
+      return performance.now() - started;
+    } catch { /* not answering yet */ }
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  return undefined;
+}
+
+/** The real engine. */
+export const VEGETA_ENGINE: LoadEngine = {
+  find: (repoDir) => resolveVegeta(defaultVegetaLookup({ repoDir })),
+  firstAnswer,
+  start: startVegetaLoad,
+};
+
+/**
+ * How long a load waits for its target's first answer before it starts. A NodePort answers on 127.0.0.1
+ * only once kube-proxy has programmed it (and docker's port forward resets connections until then); a
+ * Service created a moment ago would otherwise open the load with failures that are no one's lesson.
+ */
+const FIRST_ANSWER_WAIT_MS = 30_000;
+
+/** Stops the vegeta processes a load started (only those very processes; see stop-processes.ts). */
+export const stopLoad = defineUndo<Record<string, unknown>>(LOAD_STOP_UNDO_KIND, (_deps, params) => stopLoadProcesses(params));
+
+/** Fewer requests than this in a judged phase cannot tell 1 % from 0 %: the judgement says so instead of passing. */
+export const MIN_REQUESTS_PER_PHASE = 10;
+/** More failures than this share before the fault is no steady state. */
+const STEADY_MAX_ERROR_RATE = 0.05;
+/** How often a long load prints its progress. */
+const PROGRESS_EVERY_MS = 10_000;
+/** How often settled seconds of the load go onto the timeline (the HPA diagnosis and the chart read them). */
+const SECONDS_EVERY_MS = 1_000;
+
+/** What to look at when requests of a phase fail. */
+const PHASE_HINTS: Record<LoadPhaseName, string> = {
+  'during the rollout': 'requests fail during a rollout when pods leave before others are ready (maxUnavailable, Recreate) or receive traffic before they can answer (readiness probe)',
+  'during the scale': 'requests fail during a scale when new pods receive traffic before they can answer (readiness probe) or leaving pods drop requests in flight (graceful shutdown, preStop)',
+  'after recovery': 'failures after recovery come from pods that are Ready but do not answer (readiness probe too lax?) or a Service that selects the wrong pods: look at the endpoints',
+  'during the fault': 'requests fail during a fault while the Service still sends traffic to pods that are gone or not ready: more replicas on more nodes, a readiness probe, a PodDisruptionBudget',
+  'before the fault': 'requests failed before any fault: fix the system first, a fault proves nothing about a system that is already failing',
+  'during the load': 'look at the error kinds: connection refused / reset means no pod (or a stray one) took the request, timeouts mean pods too slow or gone, HTTP 5xx come from the app',
+};
+
+/** What a load step asks for. */
+export interface LoadRequest {
+  service: string;
+  path?: string;
+  rate?: number;
+  duration?: StepDuration;
+  /** Gherkin table rows `| rate | for |`, header first. */
+  stages?: readonly (readonly string[])[];
+}
+
+/** The plan of a request (without its Service's port, which only the cluster knows): throws the LoadInputError a step would. */
+export function planOf(request: LoadRequest, port: number): LoadPlan {
+  return createLoadPlan({ port, path: request.path, ...(request.stages ? { stages: parseStageTable(request.stages) } : { rate: request.rate, durationMs: request.duration?.ms }) });
+}
+
+/**
+ * Checks what a load step says before the cluster is touched (rate and duration within the caps, a path
+ * starting with "/"); a staged load's table is checked when it runs. Returns the one-line reason, or undefined.
+ */
+export function loadRequestProblem(request: LoadRequest): string | undefined {
+  if (!request.stages && request.rate === undefined) return undefined;
+  try {
+    planOf(request, 1);
+    return undefined;
+  } catch (err) {
+    if (err instanceof InputError) return err.message;
+    throw err;
+  }
+}
+
+/** The phases a judgement can name. */
+export type LoadPhaseName = 'after recovery' | 'during the load' | 'during the fault' | 'before the fault' | 'during the rollout' | 'during the scale';
+
+/** Load steps' entry points. */
+export interface LoadOps {
+  start(request: LoadRequest): Promise<string>;
+  /** "When the load stops": ends it early; judgements use what was sent. */
+  stop(): Promise<string>;
+  /** The error rate of a phase is below `maxPercent` (0: no request fails); `service`, when given, must be the one under load. */
+  expectErrorRate(phase: LoadPhaseName, maxPercent: number, service?: string): Promise<string>;
+  expectP95(phase: LoadPhaseName, maxMs: number): Promise<string>;
+  /** "the load is steady for T": the last T of load before any fault answers (the baseline a fault is judged against). */
+  expectSteady(window: StepDuration): Promise<string>;
+  /** Scenario end: stops the load, puts its per-second series on the timeline, returns the summary. */
+  finish(): Promise<string | undefined>;
+}
+
+interface Running {
+  service: string;
+  plan: LoadPlan;
+  target: string;
+  recorder: LoadRecorder;
+  run: LoadRun;
+  end: LoadRunEnd | undefined;
+  ticker: ReturnType<typeof setInterval>;
+  /** Seconds before this offset are on the timeline as load.second entries. */
+  recordedUntilT: number;
+}
+
+/** Builds the load operations of one scenario. */
+export function createLoadOps(deps: ScenarioDeps, engine: LoadEngine = VEGETA_ENGINE): LoadOps {
+  const { timeline, client, view } = deps;
+  let current: Running | undefined;
+
+  /** Puts the load's seconds before `untilT` on the timeline, once each (a second is settled once its requests' timeout has passed). */
+  const recordSeconds = (r: Running, untilT: number): void => {
+    // Relative to the load.started entry, which is what the chart places the seconds from.
+    const startT = timeline.last('load.started', (e) => e.target === r.target)?.t ?? r.run.startedT;
+    for (const s of r.recorder.series(r.recordedUntilT, untilT)) {
+      if (s.t + 1000 > untilT) break;
+      // The second's position from the load's start (a fraction: seconds are aligned to the timeline, not the load).
+      timeline.record({ kind: 'load.second', target: r.target, second: Math.round(s.t - startT) / 1000, requests: s.requests, errors: s.errors, ...(s.p95Ms !== undefined ? { p95Ms: s.p95Ms } : {}) });
+      r.recordedUntilT = s.t + 1000;
+    }
+  };
+
+  /** Waits until the timeline reaches offset `t` or the load has ended. */
+  const untilOffset = async (r: Running, t: number): Promise<void> => {
+    while (!r.end && timeline.offsetNow() < t) await Promise.race([r.run.done, new Promise((res) => setTimeout(res, Math.min(250, Math.max(0, t - timeline.offsetNow()))))]);
+  };
+
+  const ended = async (r: Running): Promise<LoadRunEnd> => {
+    r.end ??= await r.run.done;
+    clearInterval(r.ticker);
+    if (!timeline.last('load.stopped', (e) => e.target === r.target)) {
+      const all = r.recorder.stats();
+      timeline.record({ kind: 'load.stopped', target: r.target, detail: `${r.end.outcome}: ${describeLoadStats(all)}` });
+    }
+    // Every answer is in: the remaining seconds are settled.
+    recordSeconds(r, Number.POSITIVE_INFINITY);
+    return r.end;
+  };
+
+  /** `[from, to)` of a phase, from the timeline. */
+  const phaseWindow = (r: Running, phase: LoadPhaseName): { fromT: number; toT: number } | string => {
+    const startT = r.run.startedT;
+    const endT = r.end?.endedT ?? timeline.offsetNow();
+    const faults = timeline.events().filter((e) => e.kind === 'fault.injected' && e.t >= startT);
+    const firstFault = faults[0];
+    const recoveries = timeline.events().filter((e) => e.kind === 'recovered' && e.t >= (firstFault?.t ?? startT));
+    const lastRecovery = recoveries.at(-1);
+    const actionPhase = (names: readonly string[], what: string): { fromT: number; toT: number } | string => {
+      const action = [...faults].reverse().find((e) => e.kind === 'fault.injected' && names.includes(e.fault));
+      if (!action) return `no ${what} started while the load ran`;
+      const done = timeline.events().find((e) => e.kind === 'recovered' && e.t >= action.t);
+      return { fromT: action.t, toT: done?.t ?? endT };
+    };
+    switch (phase) {
+      case 'during the load': return { fromT: startT, toT: endT };
+      case 'before the fault': return { fromT: startT, toT: firstFault?.t ?? endT };
+      case 'during the fault': return firstFault ? { fromT: firstFault.t, toT: lastRecovery?.t ?? endT } : 'no fault was injected while the load ran';
+      case 'after recovery':
+        if (!firstFault) return 'no fault was injected while the load ran: put a fault step after the load step';
+        return lastRecovery ? { fromT: lastRecovery.t, toT: endT } : `no recovery after the fault at ${formatOffset(firstFault.t)} was observed: put a "within" expectation after the fault`;
+      case 'during the rollout': return actionPhase(['set-image', 'restart', 'rollback'], 'rollout');
+      case 'during the scale': return actionPhase(['deployment-scale'], 'scale');
+    }
+  };
+
+  /** The window's stats once every request sent in it can have been answered (or the load ended). */
+  const settledStats = async (r: Running, phase: LoadPhaseName): Promise<{ stats: LoadStats; window: { fromT: number; toT: number } }> => {
+    const first = phaseWindow(r, phase);
+    // Phases that end with the load need its end; others only their own requests' answers.
+    if (typeof first === 'string' || first.toT >= timeline.offsetNow() - 1) {
+      await ended(r);
+    } else {
+      await untilOffset(r, first.toT + r.plan.timeoutMs + 1_000);
+    }
+    const window = phaseWindow(r, phase);
+    if (typeof window === 'string') throw new InputError(`cannot judge the load ${phase}: ${window}`);
+    return { stats: r.recorder.stats(window.fromT, window.toT), window };
+  };
+
+  const requireRunning = (service?: string): Running => {
+    if (!current) throw new InputError(`no load runs in this scenario: start one first, e.g. 'Given a load of 20 requests per second on service "${service ?? 'api'}" for 2 minutes'`);
+    if (service !== undefined && current.service !== service) throw new InputError(`the load of this scenario goes to service "${current.service}", not "${service}": name that service, or start the load on "${service}"`);
+    return current;
+  };
+
+  /** The phases of the summary, as far as the timeline has them; a rollout or scale replaces the "fault" of the same window. */
+  const summaryPhases = (r: Running): LoadPhase[] => {
+    const phases = (['before the fault', 'during the rollout', 'during the scale', 'during the fault', 'after recovery'] as const).flatMap((name) => {
+      const w = phaseWindow(r, name);
+      return typeof w === 'string' ? [] : [{ name, fromT: w.fromT, toT: w.toT }];
+    });
+    return phases.filter((p, i) => !phases.slice(0, i).some((q) => q.fromT === p.fromT && q.toT === p.toT));
+  };
+
+  /** The summary lines a failure message carries (settled part only while the load still runs). */
+  const summaryLines = (r: Running): string[] => formatLoadSummary({
+    target: r.target, plan: r.plan, recorder: r.recorder, phases: summaryPhases(r),
+    ...(r.end ? { notes: r.end.notes } : { untilT: timeline.offsetNow() - r.plan.timeoutMs - 500 }),
+  }).split('\n');
+
+  /** A judgement that would pass on a saturated generator is INCONCLUSIVE; one that fails for the generator's own failures too. */
+  const honest = (stats: LoadStats, phase: string, wouldPass: boolean): void => {
+    const verdict = judgeGenerator(stats, phase);
+    if (!verdict.saturated) return;
+    const onlyOwnFailures = stats.failed > 0 && verdict.generatorFailures >= stats.failed;
+    if (wouldPass || onlyOwnFailures) throw new InconclusiveError(verdict.reason ?? 'load generator saturated');
+  };
+
+  return {
+    async start(request) {
+      if (current) throw new InputError('a load already runs in this scenario: one load per scenario (use a staged load for several rates)');
+      const svc = await client.get('Service', request.service, view.namespace);
+      if (!svc) throw new InputError(`no service "${request.service}" in namespace ${view.namespace}`);
+      const nodePort = (svc.spec?.ports as Array<{ nodePort?: number }> | undefined)?.find((p) => p.nodePort)?.nodePort;
+      if (!nodePort) throw new InputError(`service "${request.service}" is ${svc.spec?.type ?? 'ClusterIP'} without a NodePort: load from this machine reaches a Service through a NodePort that kind publishes on 127.0.0.1 (kind-config.yaml extraPortMappings)`);
+      const plan = planOf(request, nodePort);
+      const vegeta = await engine.find(deps.cwd);
+      if (!vegeta.ok) throw new InputError(vegeta.reason);
+      const target = `service/${request.service} (127.0.0.1:${nodePort})`;
+      const answeredAfter = await engine.firstAnswer(plan.url, FIRST_ANSWER_WAIT_MS);
+      const readiness = answeredAfter === undefined
+        ? `; it gave no answer within ${formatMs(FIRST_ANSWER_WAIT_MS)}, so the load starts anyway`
+        : answeredAfter > 1_000 ? `; first answer after ${formatMs(answeredAfter)}` : '';
+      const recorder = createLoadRecorder();
+      timeline.record({ kind: 'load.started', target, detail: describePlan(plan) });
+      const run = await engine.start({
+        plan, vegetaPath: vegeta.path, recorder,
+        offsetNow: () => timeline.offsetNow(),
+        toOffset: wallClockToOffset(() => timeline.offsetNow()),
+        // Journalled before the stage sends anything: After, SIGINT and --janitor stop exactly these processes.
+        beforeStage: (processes, stage) => { stopLoad.record(deps.journal, loadStopParams(processes), `stop the load generator of stage ${stage.index + 1} (pid ${processes.map((p) => p.pid).join(', ')})`); },
+      });
+      let ticks = 0;
+      const ticker = setInterval(() => {
+        const r = current;
+        if (!r) return;
+        recordSeconds(r, timeline.offsetNow() - plan.timeoutMs - 500);
+        if (++ticks % (PROGRESS_EVERY_MS / SECONDS_EVERY_MS) === 0) progressLine(`${target}: ${formatProgress({ recorder, plan, startedT: run.startedT, nowT: timeline.offsetNow(), settleMs: plan.timeoutMs + 500 })}`);
+      }, SECONDS_EVERY_MS);
+      ticker.unref();
+      const r: Running = { service: request.service, plan, target, recorder, run, end: undefined, ticker, recordedUntilT: Number.NEGATIVE_INFINITY };
+      current = r;
+      // A load that ends by itself is on the timeline when it ends (the HPA's scale-in is timed from it).
+      void run.done.then(() => ended(r));
+      return `load on ${target}: ${describePlan(plan)}${readiness}`;
+    },
+
+    async stop() {
+      const r = requireRunning();
+      const end = r.end ?? await r.run.stop();
+      r.end = end;
+      await ended(r);
+      return `load stopped (${end.outcome}): ${describeLoadStats(r.recorder.stats())}`;
+    },
+
+    async expectErrorRate(phase, maxPercent, service) {
+      const r = requireRunning(service);
+      const { stats, window } = await settledStats(r, phase);
+      if (stats.requests < MIN_REQUESTS_PER_PHASE) {
+        throw new InconclusiveError(`only ${stats.requests} requests were sent ${phase} (${formatOffset(window.fromT)} → ${formatOffset(window.toT)}); at least ${MIN_REQUESTS_PER_PHASE} are needed to judge an error rate: make the load last longer or send more per second`);
+      }
+      const percent = stats.errorRate * 100;
+      const ok = maxPercent === 0 ? stats.failed === 0 : percent < maxPercent;
+      honest(stats, phase, ok);
+      const summary = `${phase}: ${describeLoadStats(stats)}`;
+      if (ok) return summary;
+      throw new ConditionError({
+        subject: r.target,
+        matcher: maxPercent === 0 ? `noFailures(${phase})` : `errorRate(${phase}, < ${maxPercent}%)`,
+        expected: maxPercent === 0 ? `no request sent ${phase} (${formatOffset(window.fromT)} → ${formatOffset(window.toT)}) fails` : `fewer than ${maxPercent}% of the requests sent ${phase} (${formatOffset(window.fromT)} → ${formatOffset(window.toT)}) fail`,
+        received: describeLoadStats(stats),
+        since: stats.lastFailureT ?? window.fromT,
+        verdict: stats.firstFailureT !== undefined ? `Failures: first at ${formatOffset(stats.firstFailureT)}, last at ${formatOffset(stats.lastFailureT ?? stats.firstFailureT)}` : undefined,
+        hint: PHASE_HINTS[phase],
+        timeline: { title: 'Load by phase', lines: summaryLines(r) },
+      });
+    },
+
+    async expectP95(phase, maxMs) {
+      const r = requireRunning();
+      const { stats, window } = await settledStats(r, phase);
+      if (stats.requests < MIN_REQUESTS_PER_PHASE || !stats.latencyMs) throw new InconclusiveError(`only ${stats.requests} requests were sent ${phase}: too few to judge a p95`);
+      const ok = stats.latencyMs.p95 < maxMs;
+      honest(stats, phase, ok);
+      if (ok) return `${phase}: p95 ${stats.latencyMs.p95.toFixed(1)} ms (${describeLoadStats(stats)})`;
+      throw new ConditionError({
+        subject: r.target, matcher: `p95(${phase}, < ${maxMs} ms)`,
+        expected: `p95 latency below ${maxMs} ms for the requests sent ${phase} (${formatOffset(window.fromT)} → ${formatOffset(window.toT)})`,
+        received: describeLoadStats(stats),
+        hint: 'slow answers come from saturated pods (CPU limits, too few replicas) or a backend they wait for',
+        timeline: { title: 'Load by phase', lines: summaryLines(r) },
+      });
+    },
+
+    async expectSteady(window) {
+      const r = requireRunning();
+      if (timeline.events().some((e) => e.kind === 'fault.injected' && e.t >= r.run.startedT)) throw new InputError('"the load is steady" judges the load before any fault: put it before the fault step');
+      // Wait until the window is full of answered requests (vegeta's first request comes one interval in).
+      await untilOffset(r, r.run.startedT + window.ms + r.plan.timeoutMs);
+      const toT = Math.min(timeline.offsetNow() - r.plan.timeoutMs, r.end?.endedT ?? Number.POSITIVE_INFINITY);
+      const stats = r.recorder.stats(toT - window.ms, toT);
+      const service = r.service;
+      const slices = await client.list('EndpointSlice', { namespace: view.namespace, labelSelector: `kubernetes.io/service-name=${service}` });
+      const readyEndpoints = slices.flatMap((s) => (s.endpoints ?? []) as Array<{ conditions?: { ready?: boolean } }>).filter((e) => e.conditions?.ready !== false).length;
+      if (readyEndpoints === 0 || (stats.requests >= MIN_REQUESTS_PER_PHASE && stats.errorRate > STEADY_MAX_ERROR_RATE)) {
+        throw new ConditionError({
+          subject: r.target, matcher: 'toBeSteadyBeforeTheFault()',
+          expected: `a steady system before any fault: at most ${STEADY_MAX_ERROR_RATE * 100}% of the requests of the last ${window.text} fail, and service "${service}" has a ready endpoint`,
+          received: `the system was not healthy before the fault: ${describeLoadStats(stats)}; service "${service}" has ${readyEndpoints} ready endpoint${readyEndpoints === 1 ? '' : 's'}`,
+          ...(readyEndpoints === 0 ? { cause: `service "${service}" has no ready endpoint, so nothing can answer` } : {}),
+          hint: 'fix what fails before any fault first: a fault proves nothing about a system that is already failing',
+        });
+      }
+      honest(stats, 'the steady window', true);
+      timeline.record({ kind: 'marker', label: `steady state: ${describeLoadStats(stats)}` });
+      return `steady for ${window.text}: ${describeLoadStats(stats)}`;
+    },
+
+    async finish() {
+      const r = current;
+      if (!r) return undefined;
+      if (!r.end) r.end = await r.run.stop();
+      await ended(r);
+      return formatLoadSummary({ target: r.target, plan: r.plan, recorder: r.recorder, phases: summaryPhases(r), notes: r.end.notes });
+    },
+  };
+}
