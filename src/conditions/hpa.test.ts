@@ -16,12 +16,20 @@ function stores(hpa: KubeObject) {
 }
 
 describe('hpaReaches', () => {
-  it('is final when maxReplicas is below the wanted count: no need to wait out the budget', () => {
+  it('is final once the HPA reports it is capped below the wanted count, quoting the HPA', () => {
     const { stores: s } = stores(recorded('hpa-capped'));
     const o = hpaReaches(s, NS, 'api', 6).observe();
     assert.equal(o.ok, false);
-    assert.equal(o.final, 'maxReplicas is 1, so it can never want 6');
-    assert.match(o.cause ?? '', /^capped at 1 by maxReplicas/);
+    assert.equal(o.final, 'maxReplicas is 1 (= minReplicas), so it can never want 6');
+    assert.match(o.cause ?? '', /^capped at 1 by maxReplicas: the desired replica count is more than the maximum replica count \(HPA ScalingLimited\)/);
+  });
+
+  it('keeps waiting while the HPA has not reported the cap yet, naming the maximum as the likely cause', () => {
+    const hpa = recorded('hpa-capped');
+    const { stores: s } = stores({ ...hpa, status: { ...hpa.status, conditions: [] } });
+    const o = hpaReaches(s, NS, 'api', 6).observe();
+    assert.equal(o.final, undefined);
+    assert.equal(o.cause, 'maxReplicas is 1 (= minReplicas), so it can never want 6');
   });
 
   it('is final when the pods request no CPU, quoting the HPA', () => {

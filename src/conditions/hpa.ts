@@ -32,8 +32,11 @@ export function hpaReaches(stores: HpaStores, namespace: string, name: string, a
       const s = hpaState(hpa);
       const blocked = hpaBlocked(s);
       const ok = s.desired >= atLeast;
-      const final = !ok && s.max < atLeast ? `maxReplicas is ${s.max}, so it can never want ${atLeast}` : !ok && missingRequest(s) ? 'the HPA cannot compute CPU utilisation: the pods request no CPU' : undefined;
-      return { ok, received: describeHpa(s), ...(blocked && !ok ? { cause: blocked.cause } : {}), ...(final ? { final } : {}) };
+      const belowMax = s.max < atLeast ? `maxReplicas is ${s.max}${s.min === s.max ? ' (= minReplicas)' : ''}, so it can never want ${atLeast}` : undefined;
+      // Below its maximum, the wait ends as soon as the HPA itself reports the cap (its words are the lesson), not before.
+      const final = ok ? undefined : belowMax && blocked?.kind === 'capped' ? belowMax : missingRequest(s) ? 'the HPA cannot compute CPU utilisation: the pods request no CPU' : undefined;
+      const cause = ok ? undefined : blocked?.cause ?? belowMax;
+      return { ok, received: describeHpa(s), ...(cause ? { cause } : {}), ...(final ? { final } : {}) };
     },
   };
 }

@@ -53,4 +53,25 @@ describe('rollout checks', () => {
     await assert.rejects(ops.expectStuck('web', { ms: 60_000, text: '60 seconds' }), (e: Error & { kind?: string }) => e.kind === 'input' && /progressDeadlineSeconds \(600 s\)/.test(e.message));
     await deps.view.stop();
   });
+
+  it('asks the Service only once replaced pods have drained, so an old pod cannot answer for the new version', async () => {
+    const cluster = createFakeCluster();
+    cluster.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'cp', labels: { 'node-role.kubernetes.io/control-plane': '' } } });
+    cluster.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: NS }, spec: { clusterIP: '10.96.0.10', selector: { app: 'api' }, ports: [{ port: 4000 }] } });
+    const pod = (name: string, greeting: string, terminating = false): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS, labels: { app: 'api' }, annotations: { greeting }, ...(terminating ? { deletionTimestamp: '2026-11-30T04:00:00Z' } : {}) }, status: { phase: 'Running' } });
+    cluster.put(pod('api-new', 'bonjour'));
+    cluster.put(pod('api-old', 'hello', true));
+    // The Service answers from every pod that still exists, like kube-proxy before it drops a draining endpoint.
+    const getMany = async (_node: string, _url: string, count: number) => {
+      const pods = cluster.all('Pod', NS);
+      return Array.from({ length: count }, (_, i) => ({ status: 200, body: `{"greeting":"${pods[i % pods.length]?.metadata?.annotations?.greeting}"}` }));
+    };
+    const deps = fakeScenarioDeps(cluster, NS, { nodes: { getMany } });
+    const ops = createRolloutOps(deps);
+    const answered = ops.expectAnswers('api', '/', 'bonjour');
+    await new Promise((res) => setTimeout(res, 20));
+    cluster.delete('Pod', 'api-old', NS);
+    assert.equal(await answered, '10/10 answers to GET / contained "bonjour"');
+    await deps.view.stop();
+  });
 });

@@ -5,11 +5,12 @@
  * themselves (set image, restart, roll back, change a ConfigMap) are faults (faults/rollout-actions.ts).
  */
 import { objectRef } from '../cluster/kinds.ts';
-import { isControlPlane } from '../cluster/predicates.ts';
+import { isControlPlane, isPodLive, serviceSelects, labelsOf } from '../cluster/predicates.ts';
 import { revisionHistory, templateImages } from '../cluster/rollout.ts';
 import type { RecoveryResult, StepDuration } from '../conditions/expect.ts';
 import type { WaitResult } from '../conditions/engine.ts';
 import { podsRunImage, rolloutComplete, rolloutStuck } from '../conditions/rollout.ts';
+import { waitUntil } from '../conditions/wait.ts';
 import { BUDGETS } from '../config/defaults.ts';
 import type { ScenarioDeps } from '../deps.ts';
 import { ConditionError, FaultError, InputError } from '../failure/failure.ts';
@@ -34,6 +35,8 @@ export interface RolloutOps {
 }
 
 const ROLLOUT_ACTIONS: readonly string[] = ['set-image', 'restart', 'rollback'];
+/** How long a GET waits for the Service's terminating pods to be gone before asking anyway. */
+const TERMINATING_WAIT_MS = 60_000;
 const ACTION_STEP = 'I set the image of deployment "…" to "…"';
 
 /** Builds the rollout checks of one scenario. */
@@ -140,6 +143,10 @@ export function createRolloutOps(deps: ScenarioDeps): RolloutOps {
       const port = (svc?.spec?.ports as Array<{ port: number }> | undefined)?.[0]?.port;
       if (!ip || ip === 'None' || !port) throw new InputError(`service "${service}" in namespace ${ns} has no ClusterIP and port to send requests to`);
       await view.ready();
+      // A rollout is complete (kubectl's rule) while replaced pods still drain; until they are gone they may
+      // still answer through the Service. Ask once only the pods a controller counts are left (or after 60 s).
+      const selector = svc?.spec?.selector as Record<string, string> | undefined;
+      await waitUntil([view.pods], () => (view.pods.list().some((p) => serviceSelects(selector, labelsOf(p)) && !isPodLive(p)) ? undefined : true), { timeoutMs: TERMINATING_WAIT_MS });
       const node = view.nodes.list().find(isControlPlane)?.metadata?.name;
       if (!node) throw new FaultError('no control-plane node found to send requests from');
       const answers = await deps.nodes.getMany(node, `http://${ip}:${port}${path}`, count);
