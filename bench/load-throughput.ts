@@ -290,7 +290,7 @@ async function rss(vegeta: string, port: number): Promise<void> {
   clearInterval(timer);
   clearInterval(progress);
   const s = recorder.stats();
-  out(`rss: 500 req/s for ${minutes} min (${recorder.count} results): runner RSS ${rss0.toFixed(0)} MB at start, max ${maxRss.toFixed(0)} MB (heap max ${maxHeap.toFixed(0)} MB); vegeta attack/encode max RSS ${[...vegetaRss.values()].map((v) => `${v.toFixed(0)} MB`).join(' / ')}; achieved ${s.achievedRate.toFixed(2)} of ${s.plannedRate?.toFixed(2)} req/s, failed ${s.failed}`);
+  out(`rss: 500 req/s for ${minutes} min (${recorder.count} results): runner RSS ${rss0.toFixed(0)} MB at start, max ${maxRss.toFixed(0)} MB (heap max ${maxHeap.toFixed(0)} MB); vegeta attack max RSS ${[...vegetaRss.values()].map((v) => `${v.toFixed(0)} MB`).join(' / ')}; achieved ${s.achievedRate.toFixed(2)} of ${s.plannedRate?.toFixed(2)} req/s, failed ${s.failed}`);
 }
 
 async function orphan(vegeta: string, port: number): Promise<void> {
