@@ -15,7 +15,7 @@
  *   soak      our engine at --soak-rate for --soak-seconds with fresh connections: TIME_WAIT sockets and
  *             whether local ports ever run out (the cost of a connection per request).
  *
- * Usage: npm run bench:load [-- --only sweep,accuracy,connections,soak,orphan,rss] [--rates 1000,2000,…] [--seconds 10] [--repeat 3]
+ * Usage: npm run bench:load [-- --only sweep,accuracy,connections,soak,orphan,rss] [--rates 1000,2000,…] [--seconds 10] [--repeat 3] [--all-runs]
  *        [--connections fresh|keepalive] [--rss-minutes 10] [--accuracy-seconds 60] [--soak-rate 2000]
  *        [--soak-seconds 60]
  * Needs Go (to build the server and, if missing, vegeta).
@@ -45,6 +45,7 @@ const { values: args } = parseArgs({
     rates: { type: 'string', default: '1000,2000,2500,3000,3500,4000,5000' },
     seconds: { type: 'string', default: '10' },
     repeat: { type: 'string', default: '3' },
+    'all-runs': { type: 'boolean', default: false },
     connections: { type: 'string', default: 'fresh' },
     'rss-minutes': { type: 'string', default: '2' },
     'accuracy-seconds': { type: 'string', default: '60' },
@@ -247,6 +248,9 @@ async function sweep(vegeta: string, port: number, server: Pipeline): Promise<vo
         // Alternate which side goes first, so neither always inherits the other's TIME_WAIT sockets.
         const order = i % 2 === 0 ? (['alone', 'ours'] as const) : (['ours', 'alone'] as const);
         for (const side of order) runs[side].push(await measured(() => (side === 'alone' ? vegetaAlone(vegeta, plan, dir) : ours(vegeta, plan))));
+      }
+      if (args['all-runs']) {
+        for (const side of ['alone', 'ours'] as const) for (const x of runs[side]) out(row(side === 'alone' ? '(alone)' : '(ours)', rate, x.r, x.serverCpu, sustained(x.r) ? 'sustained' : ''));
       }
       for (const side of ['alone', 'ours'] as const) {
         const top = runs[side].reduce((a, b) => (better(b.r, a.r) ? b : a));
