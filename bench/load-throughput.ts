@@ -10,10 +10,12 @@
  *   accuracy  our engine at 500 req/s for 60 s: planned vs achieved (goal within 1 %).
  *   rss       our engine at 500 req/s for --rss-minutes: this process's RSS (goal well under 250 MB).
  *   orphan    a child runner starts a load and is SIGKILLed: time until its vegeta processes exit.
+ *   connections  fresh connection per request vs keep-alive at --soak-rate for 10 s: CPU per request,
+ *             TIME_WAIT, how requests spread over the server's "pods".
  *   soak      our engine at --soak-rate for --soak-seconds with fresh connections: TIME_WAIT sockets and
  *             whether local ports ever run out (the cost of a connection per request).
  *
- * Usage: npm run bench:load [-- --only sweep,accuracy,soak,orphan,rss] [--rates 1000,2000,…] [--seconds 10] [--repeat 3]
+ * Usage: npm run bench:load [-- --only sweep,accuracy,connections,soak,orphan,rss] [--rates 1000,2000,…] [--seconds 10] [--repeat 3] [--all-runs]
  *        [--connections fresh|keepalive] [--rss-minutes 10] [--accuracy-seconds 60] [--soak-rate 2000]
  *        [--soak-seconds 60]
  * Needs Go (to build the server and, if missing, vegeta).
@@ -39,10 +41,11 @@ import type { Pipeline, ProcessIdentity } from '../src/util/exec.ts';
 
 const { values: args } = parseArgs({
   options: {
-    only: { type: 'string', default: 'sweep,accuracy,soak,orphan,rss' },
+    only: { type: 'string', default: 'sweep,accuracy,connections,soak,orphan,rss' },
     rates: { type: 'string', default: '1000,2000,2500,3000,3500,4000,5000' },
     seconds: { type: 'string', default: '10' },
     repeat: { type: 'string', default: '3' },
+    'all-runs': { type: 'boolean', default: false },
     connections: { type: 'string', default: 'fresh' },
     'rss-minutes': { type: 'string', default: '2' },
     'accuracy-seconds': { type: 'string', default: '60' },
@@ -246,6 +249,9 @@ async function sweep(vegeta: string, port: number, server: Pipeline): Promise<vo
         const order = i % 2 === 0 ? (['alone', 'ours'] as const) : (['ours', 'alone'] as const);
         for (const side of order) runs[side].push(await measured(() => (side === 'alone' ? vegetaAlone(vegeta, plan, dir) : ours(vegeta, plan))));
       }
+      if (args['all-runs']) {
+        for (const side of ['alone', 'ours'] as const) for (const x of runs[side]) out(row(side === 'alone' ? '(alone)' : '(ours)', rate, x.r, x.serverCpu, sustained(x.r) ? 'sustained' : ''));
+      }
       for (const side of ['alone', 'ours'] as const) {
         const top = runs[side].reduce((a, b) => (better(b.r, a.r) ? b : a));
         const ok = runs[side].filter((x) => sustained(x.r)).length;
@@ -290,7 +296,7 @@ async function rss(vegeta: string, port: number): Promise<void> {
   clearInterval(timer);
   clearInterval(progress);
   const s = recorder.stats();
-  out(`rss: 500 req/s for ${minutes} min (${recorder.count} results): runner RSS ${rss0.toFixed(0)} MB at start, max ${maxRss.toFixed(0)} MB (heap max ${maxHeap.toFixed(0)} MB); vegeta attack/encode max RSS ${[...vegetaRss.values()].map((v) => `${v.toFixed(0)} MB`).join(' / ')}; achieved ${s.achievedRate.toFixed(2)} of ${s.plannedRate?.toFixed(2)} req/s, failed ${s.failed}`);
+  out(`rss: 500 req/s for ${minutes} min (${recorder.count} results): runner RSS ${rss0.toFixed(0)} MB at start, max ${maxRss.toFixed(0)} MB (heap max ${maxHeap.toFixed(0)} MB); vegeta attack max RSS ${[...vegetaRss.values()].map((v) => `${v.toFixed(0)} MB`).join(' / ')}; achieved ${s.achievedRate.toFixed(2)} of ${s.plannedRate?.toFixed(2)} req/s, failed ${s.failed}`);
 }
 
 async function orphan(vegeta: string, port: number): Promise<void> {
@@ -330,6 +336,22 @@ async function soak(vegeta: string, port: number): Promise<void> {
   out(`soak: ${rate} req/s for ${seconds}s, fresh connections: sent ${s.requests}/${s.plannedRequests} (${s.achievedRate.toFixed(0)} req/s), on time ${(r.onTime * 100).toFixed(1)} %, p99 ${formatLatency(r.p99)}, failed ${s.failed}${s.failed ? ` (${s.failures.map((f) => `${f.count} ${f.kind}`).join(', ')})` : ''}; TIME_WAIT sockets ${tw0} before, max ${maxTw} during (ephemeral ports ${readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().replace(/\s+/, '–')}, tcp_tw_reuse=${readFileSync('/proc/sys/net/ipv4/tcp_tw_reuse', 'utf8').trim()})`);
 }
 
+/** Fresh connection per request vs keep-alive at one rate: CPU per request, TIME_WAIT, spread over pods. */
+async function connectionCost(vegeta: string, port: number, server: Pipeline): Promise<void> {
+  const rate = Number(args['soak-rate']);
+  for (const mode of ['keepalive', 'fresh', 'keepalive', 'fresh'] as const) {
+    const plan = createLoadPlan({ port, rate, durationMs: 10_000, connections: mode });
+    const s0 = cpuSeconds(server.processes[0]!.pid) ?? 0;
+    const tw0 = timeWait();
+    const r = await ours(vegeta, plan);
+    const serverCpu = (cpuSeconds(server.processes[0]!.pid) ?? 0) - s0;
+    const st = r.recorder.stats();
+    const top = st.pods[0];
+    out(`connections ${mode.padEnd(9)} ${rate}/s: cpu per 1000 requests vegeta ${((r.cpuVegeta / r.sent) * 1000).toFixed(2)}s, server ${((serverCpu / r.sent) * 1000).toFixed(2)}s; TIME_WAIT ${tw0} → ${timeWait()}; ${st.distinctPods} pods, busiest ${top ? ((top.count / st.requests) * 100).toFixed(0) : '–'} % of requests; on time ${(r.onTime * 100).toFixed(1)} %, p99 ${formatLatency(r.p99)}, failed ${r.failed}`);
+    await sleep(3_000);
+  }
+}
+
 async function main(): Promise<void> {
   const found = await resolveVegeta();
   if (!found.ok) throw new Error(found.reason);
@@ -341,6 +363,7 @@ async function main(): Promise<void> {
   try {
     if (only.has('sweep')) await sweep(found.path, server.port, server.pipeline);
     if (only.has('accuracy')) await accuracy(found.path, server.port);
+    if (only.has('connections')) await connectionCost(found.path, server.port, server.pipeline);
     if (only.has('soak')) await soak(found.path, server.port);
     if (only.has('orphan')) await orphan(found.path, server.port);
     if (only.has('rss')) await rss(found.path, server.port);
