@@ -72,7 +72,5 @@ go_install_coredns() { go_install "$1" "github.com/coredns/coredns@$COREDNS_VERS
 go_install_metrics() { go_install "$1" "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION"; }
 go_install_localpath() { go_install "$1" "github.com/rancher/local-path-provisioner@$LOCAL_PATH_PROVISIONER_VERSION"; }
 # The load generator (src/load/): `vegeta -version` names the pinned version instead of an empty one.
-go_install_vegeta() {
-  GOBIN=$1 go install -trimpath -ldflags "-s -w -X main.Version=$VEGETA_VERSION" "github.com/tsenart/vegeta/v12@$VEGETA_VERSION"
-}
+go_install_vegeta() { GOBIN=$1 go install -trimpath -ldflags "-s -w -X main.Version=$VEGETA_VERSION" "github.com/tsenart/vegeta/v12@$VEGETA_VERSION"; }
 main "$@"

@@ -68,6 +68,18 @@ heal_nodes() {
 # dockerd restarts the node containers in any order, so they can come back with each other's IPs while
 # every kubelet still registers its old --node-ip: pod routes then point at the wrong node and
 # cross-node traffic breaks silently. Such a cluster is not healthy.
+# The host ports kind-config.yaml publishes must all be published by the running control-plane: docker
+# cannot add a port to a running container, so a cluster created from an older config is recreated.
+ports_match() {
+  local want have api
+  api=$(grep -o 'apiServerPort: *[0-9]*' "$REPO_DIR/kind-config.yaml" | grep -o '[0-9]*$')
+  want=$(grep -o 'hostPort: *[0-9]*' "$REPO_DIR/kind-config.yaml" | grep -o '[0-9]*$' | sort -n | tr '\n' ' ')
+  have=$(docker port "$CLUSTER_NAME-control-plane" 2>/dev/null | grep -o ':[0-9]*$' | tr -d : | grep -vx "$api" | sort -nu | tr '\n' ' ')
+  [[ $want == "$have" ]] && return 0
+  log "the cluster publishes ports [${have% }] but kind-config.yaml asks for [${want% }]"
+  return 1
+}
+
 node_ips_match() {
   local name container_ip node_ip ok=0
   while read -r name _; do
@@ -131,7 +143,7 @@ up() {
   require_tools
   require_vegeta
   if cluster_exists; then
-    if heal_nodes && { all_nodes_ready || { sleep 20; all_nodes_ready; }; } && node_ips_match; then
+    if heal_nodes && { all_nodes_ready || { sleep 20; all_nodes_ready; }; } && node_ips_match && ports_match; then
       log "cluster $CLUSTER_NAME is healthy: reusing it"
       warn_if_outdated
     else
