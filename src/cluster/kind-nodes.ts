@@ -59,6 +59,16 @@ export const dockerNodeContainers: NodeContainers = {
   },
 };
 
+/**
+ * The host ports a kind cluster's control-plane container publishes on 127.0.0.1 (kind-config.yaml's
+ * extraPortMappings and the API server), or undefined when docker cannot tell (not a kind cluster here).
+ */
+export async function publishedLoopbackPorts(cluster: string): Promise<number[] | undefined> {
+  const r = await run('docker', ['port', `${cluster}-control-plane`], { timeoutMs: DOCKER_TIMEOUT_MS, allowFailure: true });
+  if (r.code !== 0) return undefined;
+  return [...r.stdout.matchAll(/-> 127\.0\.0\.1:(\d+)$/gm)].map((m) => Number(m[1])).sort((a, b) => a - b);
+}
+
 /** Matches runc's cgroup-v1 freezer giving up ("unable to freeze"): the container is thawed again and a retry is safe. */
 const FREEZE_GAVE_UP = /unable to freeze/i;
 

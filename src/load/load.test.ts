@@ -46,6 +46,7 @@ function world(options: { ready?: boolean[]; found?: boolean; firstAnswerMs?: nu
   const endWith = (outcome: LoadRunEnd['outcome']): LoadRunEnd => ({ outcome, startedT: started, endedT: now, stagesStarted: 1, undecodable: 0, notes: [] });
   const engine: LoadEngine = {
     firstAnswer: async () => ('firstAnswerMs' in options ? options.firstAnswerMs : 3),
+    publishedPorts: async () => [6443, 30030, 30080],
     find: async () => (options.found === false ? { ok: false, reason: 'vegeta (the load generator) is not installed: install Go' } : { ok: true, path: '/bin/true', source: 'path', version: 'v12.13.0' }),
     async start(o) {
       opts = o;
@@ -82,6 +83,8 @@ describe('createLoadOps', () => {
     await assert.rejects(w.ops.start({ service: 'nope', rate: 20, duration: dur('30 seconds') }), (e: Error) => e instanceof InputError && /no service "nope" in namespace kp-abc123-s/.test(e.message));
     await assert.rejects(w.ops.start({ service: 'db', rate: 20, duration: dur('30 seconds') }), /service "db" is ClusterIP without a NodePort: .*127\.0\.0\.1/);
     await assert.rejects(w.ops.start({ service: 'web', path: 'work', rate: 20, duration: dur('30 seconds') }), /the load path must start with "\/"/);
+    w.cluster.put(service('other', 31234));
+    await assert.rejects(w.ops.start({ service: 'other', rate: 20, duration: dur('30 seconds') }), /service "other" has NodePort 31234, which the cluster does not publish on 127\.0\.0\.1 \(it publishes 6443, 30030, 30080\)/);
     assert.equal(w.timeline.last('load.started'), undefined, 'a refused load never starts');
     assert.equal(await w.ops.start({ service: 'web', rate: 20, duration: dur('30 seconds') }), 'load on service/web (127.0.0.1:30080): 20 req/s for 30.0s (600 requests; fresh connection per request, timeout 2.0s)');
     await assert.rejects(w.ops.start({ service: 'web', rate: 5, duration: dur('5 seconds') }), /a load already runs in this scenario/);

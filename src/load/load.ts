@@ -8,6 +8,8 @@ import type { StepDuration } from '../conditions/expect.ts';
 import type { ScenarioDeps } from '../deps.ts';
 import { ConditionError, InconclusiveError, InputError } from '../failure/failure.ts';
 import { defineUndo } from '../journal/undo.ts';
+import { kindClusterName } from '../cluster/kind.ts';
+import { publishedLoopbackPorts } from '../cluster/kind-nodes.ts';
 import { formatMs, formatOffset } from '../util/duration.ts';
 import { progressLine } from '../util/progress.ts';
 import { judgeGenerator } from './honesty.ts';
@@ -29,6 +31,8 @@ export interface LoadEngine {
   find(repoDir: string): Promise<VegetaResolution>;
   /** Milliseconds until `url` first gave any HTTP answer, or undefined if none came within `timeoutMs`. */
   firstAnswer(url: string, timeoutMs: number): Promise<number | undefined>;
+  /** The ports the cluster publishes on 127.0.0.1 (undefined: cannot tell, do not check). */
+  publishedPorts(contextName: string): Promise<number[] | undefined>;
   start(options: VegetaLoadOptions): Promise<LoadRun>;
 }
 
@@ -50,6 +54,10 @@ async function firstAnswer(url: string, timeoutMs: number): Promise<number | und
 export const VEGETA_ENGINE: LoadEngine = {
   find: (repoDir) => resolveVegeta(defaultVegetaLookup({ repoDir })),
   firstAnswer,
+  async publishedPorts(contextName) {
+    const cluster = kindClusterName(contextName);
+    return cluster ? publishedLoopbackPorts(cluster) : undefined;
+  },
   start: startVegetaLoad,
 };
 
@@ -251,6 +259,10 @@ export function createLoadOps(deps: ScenarioDeps, engine: LoadEngine = VEGETA_EN
       if (!svc) throw new InputError(`no service "${request.service}" in namespace ${view.namespace}`);
       const nodePort = (svc.spec?.ports as Array<{ nodePort?: number }> | undefined)?.find((p) => p.nodePort)?.nodePort;
       if (!nodePort) throw new InputError(`service "${request.service}" is ${svc.spec?.type ?? 'ClusterIP'} without a NodePort: load from this machine reaches a Service through a NodePort that kind publishes on 127.0.0.1 (kind-config.yaml extraPortMappings)`);
+      const published = await engine.publishedPorts(client.contextName);
+      if (published && !published.includes(nodePort)) {
+        throw new InputError(`service "${request.service}" has NodePort ${nodePort}, which the cluster does not publish on 127.0.0.1 (it publishes ${published.join(', ')}): give the Service one of those nodePorts (kind-config.yaml extraPortMappings)`);
+      }
       const plan = planOf(request, nodePort);
       const vegeta = await engine.find(deps.cwd);
       if (!vegeta.ok) throw new InputError(vegeta.reason);
