@@ -14,6 +14,7 @@ const constant = load((rate: number, service: string, duration: StepDuration) =>
 const constantOnPath = load((rate: number, service: string, path: string, duration: StepDuration) => ({ service, path, rate, duration }));
 const staged = load((service: string) => ({ service }));
 const stagedOnPath = load((service: string, path: string) => ({ service, path }));
+const k6Script = load((script: string, service: string) => ({ service, k6Script: script }));
 
 Given('a load of {int} requests per second on service {string} for {duration}', { ...constant, timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, rate: number, service: string, duration: StepDuration) {
   this.log(await this.scenario.load.start({ service, rate, duration }));
@@ -29,6 +30,14 @@ Given('a staged load on service {string}:', { ...staged, timeout: FAULT_STEP_CAP
 
 Given('a staged load on service {string} path {string}:', { ...stagedOnPath, timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, service: string, path: string, table: DataTable) {
   this.log(await this.scenario.load.start({ service, path, stages: table.raw() }));
+});
+
+Given('the k6 script {string} runs against service {string}', { ...k6Script, timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, script: string, service: string) {
+  this.log(await this.scenario.load.start({ service, k6Script: script }));
+});
+
+Then('the k6 thresholds pass', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld) {
+  this.log(await this.scenario.load.expectK6Thresholds());
 });
 
 When('the load stops', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld) {

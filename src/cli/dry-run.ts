@@ -32,9 +32,11 @@ function loadOf(support: SupportLibrary, text: string): LoadRequest | undefined 
   return map(...(definition.expression.match(text) ?? []).map((a) => a.getValue(null))) as LoadRequest;
 }
 
-/** Whether step `text` starts a load, so vegeta is needed. */
-export function sendsLoad(support: SupportLibrary, text: string): boolean {
-  return loadOf(support, text) !== undefined;
+/** Which generator step `text` needs: vegeta for our own load, k6 for a user's k6 script, or none. */
+export function loadGenerator(support: SupportLibrary, text: string): 'vegeta' | 'k6' | undefined {
+  const request = loadOf(support, text);
+  if (!request) return undefined;
+  return request.k6Script === undefined ? 'vegeta' : 'k6';
 }
 
 /** Why the load step `text` cannot run (a rate or duration above the caps, a bad path), or undefined. */
@@ -47,6 +49,7 @@ export function loadStepProblem(support: SupportLibrary, text: string): string |
 export function describeLoadStep(support: SupportLibrary, text: string): string | undefined {
   const request = loadOf(support, text);
   if (!request) return undefined;
+  if (request.k6Script !== undefined) return `k6 script ${request.k6Script} on service "${request.service}" (k6 from this machine to its NodePort on 127.0.0.1)`;
   const what = request.stages ? 'a staged load' : `${request.rate} req/s for ${request.duration?.text}`;
   return `${what} on service "${request.service}"${request.path ? ` path ${request.path}` : ''} (vegeta from this machine to its NodePort on 127.0.0.1)`;
 }

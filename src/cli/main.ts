@@ -31,7 +31,7 @@ import type { ParsedArgs } from './args.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { checkCluster, checkTools, describeCapabilities, measureCapabilities } from './preflight.ts';
 import { basename } from 'node:path';
-import { describeFaultStep, describeLoadStep, loadStepProblem, sendsLoad } from './dry-run.ts';
+import { describeFaultStep, describeLoadStep, loadGenerator, loadStepProblem } from './dry-run.ts';
 import type { SupportLibrary } from './dry-run.ts';
 
 const cwd = process.cwd();
@@ -196,7 +196,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const runId = randomBytes(3).toString('hex');
   const journalDir = resolve(cwd, DEFAULT_JOURNAL_DIR);
   const allTags = dry.scenarios.flatMap((s) => s.tags);
-  await checkTools({ vegeta: dry.scenarios.some((s) => s.steps.some((t) => sendsLoad(support, t))), say });
+  const generators = new Set(dry.scenarios.flatMap((s) => s.steps.map((t) => loadGenerator(support, t))));
+  await checkTools({ vegeta: generators.has('vegeta'), k6: generators.has('k6'), say });
   // A fresh clone has no cluster yet: our own kind cluster (and the fixtures' images) come up on demand.
   if (targetsOwnCluster(args.own.context, currentContextName())) {
     try {

@@ -9,6 +9,7 @@ import { isSchedulableWorker } from '../cluster/predicates.ts';
 import { whyNotKind } from '../cluster/kind.ts';
 import type { ClusterClient } from '../cluster/types.ts';
 import { defaultVegetaLookup, resolveVegeta } from '../load/vegeta-binary.ts';
+import { findK6, K6_MISSING } from '../load/k6-script.ts';
 import { isInstalled } from '../util/exec.ts';
 import { UsageError } from './exit-codes.ts';
 import { runNetpolCanary } from './netpol-canary.ts';
@@ -27,7 +28,7 @@ export interface PreflightNeeds {
 }
 
 /** Checks the binaries the run needs (before the kubeconfig is even read); throws UsageError. */
-export async function checkTools(needs: Pick<PreflightNeeds, 'vegeta' | 'isInstalled'> & { say?: (line: string) => void; findVegeta?: typeof resolveVegeta }): Promise<void> {
+export async function checkTools(needs: Pick<PreflightNeeds, 'vegeta' | 'isInstalled'> & { k6?: boolean; say?: (line: string) => void; findVegeta?: typeof resolveVegeta; env?: NodeJS.ProcessEnv }): Promise<void> {
   const installed = needs.isInstalled ?? isInstalled;
   if (!(await installed('docker', ['version', '--format', '{{.Client.Version}}']))) {
     throw new UsageError('docker is not installed or not on PATH: kubeproof drives kind node containers through docker');
@@ -37,6 +38,7 @@ export async function checkTools(needs: Pick<PreflightNeeds, 'vegeta' | 'isInsta
     const vegeta = await (needs.findVegeta ?? resolveVegeta)(defaultVegetaLookup({ say: needs.say }));
     if (!vegeta.ok) throw new UsageError(`the selected scenarios send load, but ${vegeta.reason}`);
   }
+  if (needs.k6 && !findK6(needs.env)) throw new UsageError(`the selected scenarios run a k6 script, but ${K6_MISSING}`);
 }
 
 /** Checks reachability and safety; throws UsageError with one clear line. */

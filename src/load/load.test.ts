@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../cluster/types.ts';
-import { ConditionError, InconclusiveError, InputError } from '../failure/failure.ts';
+import { ConditionError, InconclusiveError, InputError, KubeproofError } from '../failure/failure.ts';
 import { createFakeCluster } from '../testing/fake-cluster.ts';
 import { fakeScenarioDeps } from '../testing/scenario-deps.ts';
 import { createTimeline } from '../timeline/timeline.ts';
@@ -10,6 +10,8 @@ import { parseDuration } from '../util/duration.ts';
 import { createLoadOps } from './load.ts';
 import type { LoadEngine } from './load.ts';
 import type { LoadRunEnd, VegetaLoadOptions } from './vegeta-runner.ts';
+import type { LoadRecorder } from './recorder.ts';
+import { K6ThresholdError } from './k6-script.ts';
 
 const NS = 'kp-abc123-s';
 const dur = (text: string) => ({ ms: parseDuration(text), text });
@@ -31,7 +33,7 @@ function endpoints(serviceName: string, ready: boolean[]): KubeObject {
  * and answered (`send`) and when the load ends (`end`); everything else — phases from the timeline,
  * judgements, honesty, the summary — is the real code.
  */
-function world(options: { ready?: boolean[]; found?: boolean; firstAnswerMs?: number } = {}) {
+function world(options: { ready?: boolean[]; found?: boolean; firstAnswerMs?: number; k6?: boolean; k6Failure?: KubeproofError } = {}) {
   const cluster = createFakeCluster();
   cluster.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
   cluster.put(service('web', 30080));
@@ -41,12 +43,21 @@ function world(options: { ready?: boolean[]; found?: boolean; firstAnswerMs?: nu
   const timeline: Timeline = createTimeline({ now: () => now, wall: () => new Date(1_700_000_000_000 + now) });
   const deps = { ...fakeScenarioDeps(cluster, NS), timeline };
   let opts: VegetaLoadOptions | undefined;
+  let k6Recorder: LoadRecorder | undefined;
   let finish: (end: LoadRunEnd) => void = () => {};
   let started = 0;
   const endWith = (outcome: LoadRunEnd['outcome']): LoadRunEnd => ({ outcome, startedT: started, endedT: now, stagesStarted: 1, undecodable: 0, notes: [] });
   const engine: LoadEngine = {
     firstAnswer: async () => ('firstAnswerMs' in options ? options.firstAnswerMs : 3),
     publishedPorts: async () => [6443, 30030, 30080],
+    findK6: () => (options.k6 ? '/usr/local/bin/k6' : undefined),
+    async startK6(o) {
+      started = now;
+      k6Recorder = o.recorder;
+      o.beforeStart([]);
+      const done = new Promise<LoadRunEnd>((res) => { finish = res; });
+      return { startedT: now, processes: () => [], done, stop: async () => { const end = endWith('stopped'); finish(end); return end; }, failure: () => options.k6Failure };
+    },
     find: async () => (options.found === false ? { ok: false, reason: 'vegeta (the load generator) is not installed: install Go' } : { ok: true, path: '/bin/true', source: 'path', version: 'v12.13.0' }),
     async start(o) {
       opts = o;
@@ -70,7 +81,7 @@ function world(options: { ready?: boolean[]; found?: boolean; firstAnswerMs?: nu
       const count = Math.round(((toMs - fromMs) * perSecond) / 1000);
       for (let i = 0; i < count; i++) {
         const t = fromMs + (i * 1000) / perSecond;
-        opts?.recorder.add({ t, latencyMs: failure === 'timeout' ? 2000 : 3, code: failure ? 0 : 200, ...(failure ? { failure, error: `Get "http://127.0.0.1:30080/": ${failure}` } : { pod: `web-${Math.floor(t / 100) % 3}` }) });
+        (opts?.recorder ?? k6Recorder)?.add({ t, latencyMs: failure === 'timeout' ? 2000 : 3, code: failure ? 0 : 200, ...(failure ? { failure, error: `Get "http://127.0.0.1:30080/": ${failure}` } : { pod: `web-${Math.floor(t / 100) % 3}` }) });
       }
     },
     end(atMs: number) { now = atMs; finish(endWith('completed')); },
@@ -256,5 +267,24 @@ describe('createLoadOps', () => {
       assert.doesNotMatch(e.message, /during the fault/);
       return true;
     });
+  });
+
+  it('a user\'s k6 script: refused without k6 or without the script; its requests are judged by phase; failed thresholds FAIL', async () => {
+    await assert.rejects(world().ops.start({ service: 'web', k6Script: 'package.json' }), /k6 is not installed/);
+    await assert.rejects(world({ k6: true }).ops.start({ service: 'web', k6Script: 'load/nope.js' }), /the k6 script "load\/nope\.js" does not exist/);
+
+    const ok = world({ k6: true });
+    assert.match(await ok.ops.start({ service: 'web', k6Script: 'package.json' }), /^load on service\/web \(127\.0\.0\.1:30080\): k6 script package\.json \(its own schedule, BASE_URL=http:\/\/127\.0\.0\.1:30080\)$/);
+    ok.send(0, 10_000, 7);
+    ok.end(10_000);
+    assert.match(await ok.ops.expectK6Thresholds(), /^k6 thresholds passed: 0\/70 failed/);
+    // No plan: a script is never called a saturated generator for its rate.
+    assert.match(await ok.ops.expectErrorRate('during the load', 1), /^during the load: 0\/70 failed/);
+    assert.match(await ok.ops.finish() ?? '', /^load on service\/web \(127\.0\.0\.1:30080\): k6 script package\.json/);
+
+    const failing = world({ k6: true, k6Failure: new K6ThresholdError(['http_req_duration']) });
+    await failing.ops.start({ service: 'web', k6Script: 'package.json' });
+    failing.end(5_000);
+    await assert.rejects(failing.ops.expectK6Thresholds(), (e: Error & { kind?: string }) => e.kind === 'fail' && /k6 thresholds failed on http_req_duration/.test(e.message));
   });
 });

@@ -6,14 +6,15 @@
  */
 import type { StepDuration } from '../conditions/expect.ts';
 import type { ScenarioDeps } from '../deps.ts';
-import { ConditionError, InconclusiveError, InputError } from '../failure/failure.ts';
+import { ConditionError, InconclusiveError, InputError, KubeproofError } from '../failure/failure.ts';
 import { defineUndo } from '../journal/undo.ts';
 import { kindClusterName } from '../cluster/kind.ts';
 import { publishedLoopbackPorts } from '../cluster/kind-nodes.ts';
 import { formatMs, formatOffset } from '../util/duration.ts';
 import { progressLine } from '../util/progress.ts';
 import { judgeGenerator } from './honesty.ts';
-import { createLoadPlan, describePlan, parseStageTable } from './plan.ts';
+import { findK6, K6_MISSING, K6ThresholdError, runK6Script } from './k6-script.ts';
+import { createLoadPlan, describePlan, hostTargetUrl, LOAD_LIMITS, parseStageTable } from './plan.ts';
 import type { LoadPlan } from './plan.ts';
 import { createLoadRecorder } from './recorder.ts';
 import type { LoadRecorder, LoadStats } from './recorder.ts';
@@ -25,6 +26,10 @@ import { defaultVegetaLookup, resolveVegeta } from './vegeta-binary.ts';
 import type { VegetaResolution } from './vegeta-binary.ts';
 import { startVegetaLoad } from './vegeta-runner.ts';
 import type { LoadRun, LoadRunEnd, VegetaLoadOptions } from './vegeta-runner.ts';
+import type { ProcessIdentity } from '../util/exec.ts';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
 
 /** Where the load comes from: vegeta, found and started; injectable so unit tests drive the recorder themselves. */
 export interface LoadEngine {
@@ -34,6 +39,56 @@ export interface LoadEngine {
   /** The ports the cluster publishes on 127.0.0.1 (undefined: cannot tell, do not check). */
   publishedPorts(contextName: string): Promise<number[] | undefined>;
   start(options: VegetaLoadOptions): Promise<LoadRun>;
+  /** k6 on PATH, if any (only a user's own k6 script needs it). */
+  findK6(): string | undefined;
+  /** A user's own k6 script instead of vegeta (its schedule is the script's; see k6-script.ts). */
+  startK6(options: K6StartOptions): Promise<K6Run>;
+}
+
+/** What {@link LoadEngine.startK6} needs. */
+export interface K6StartOptions {
+  script: string;
+  port: number;
+  recorder: LoadRecorder;
+  offsetNow: () => number;
+  toOffset: (wallMs: number) => number;
+  /** Journal the undo here: k6 starts when it returns. */
+  beforeStart: (processes: readonly ProcessIdentity[]) => void;
+}
+
+/** A k6 run seen as a load run, plus why it failed (thresholds → FAIL, anything else → ERROR). */
+export interface K6Run extends LoadRun {
+  failure(): KubeproofError | undefined;
+}
+
+/** Runs a k6 script in the background; resolves once k6 runs (or rejects when it could not start). */
+async function startK6(o: K6StartOptions): Promise<K6Run> {
+  let processes: ProcessIdentity[] = [];
+  let failure: KubeproofError | undefined;
+  let began: () => void = () => {};
+  const started = new Promise<void>((res) => { began = res; });
+  const startedT = o.offsetNow();
+  const outFile = join(tmpdir(), `kubeproof-k6-${process.pid}-${Math.round(startedT)}.json`);
+  const result = runK6Script({ script: o.script, port: o.port, recorder: o.recorder, toOffset: o.toOffset, outFile, beforeStart: (p) => { processes = [...p]; o.beforeStart(p); began(); } });
+  await Promise.race([started, result.then(() => undefined)]);
+  const end = (outcome: LoadRunEnd['outcome'], notes: string[]): LoadRunEnd => ({ outcome, startedT, endedT: o.offsetNow(), stagesStarted: 1, undecodable: 0, notes });
+  const done = result.then(
+    (r) => end('completed', [`k6 recorded ${r.samples} requests`]),
+    (err: unknown) => {
+      failure = err instanceof KubeproofError ? err : new KubeproofError('error', `k6 failed: ${(err as Error).message}`);
+      return end(err instanceof K6ThresholdError ? 'completed' : 'failed', [failure.message]);
+    },
+  );
+  return {
+    startedT,
+    processes: () => processes,
+    done,
+    async stop() {
+      await stopLoadProcesses(loadStopParams(processes));
+      return done;
+    },
+    failure: () => failure,
+  };
 }
 
 /** One GET every 250 ms (each allowed 1 s) until any HTTP status comes back. */
@@ -54,6 +109,8 @@ async function firstAnswer(url: string, timeoutMs: number): Promise<number | und
 export const VEGETA_ENGINE: LoadEngine = {
   find: (repoDir) => resolveVegeta(defaultVegetaLookup({ repoDir })),
   firstAnswer,
+  findK6: () => findK6(),
+  startK6,
   async publishedPorts(contextName) {
     const cluster = kindClusterName(contextName);
     return cluster ? publishedLoopbackPorts(cluster) : undefined;
@@ -75,6 +132,8 @@ export const stopLoad = defineUndo<Record<string, unknown>>(LOAD_STOP_UNDO_KIND,
 export const MIN_REQUESTS_PER_PHASE = 10;
 /** More failures than this share before the fault is no steady state. */
 const STEADY_MAX_ERROR_RATE = 0.05;
+/** k6's default per-request timeout (60 s): its answers settle no sooner. */
+const K6_REQUEST_TIMEOUT_MS = 60_000;
 /** How often a long load prints its progress. */
 const PROGRESS_EVERY_MS = 10_000;
 /** How often settled seconds of the load go onto the timeline (the HPA diagnosis and the chart read them). */
@@ -98,6 +157,8 @@ export interface LoadRequest {
   duration?: StepDuration;
   /** Gherkin table rows `| rate | for |`, header first. */
   stages?: readonly (readonly string[])[];
+  /** A user's k6 script (path from the project root) instead of vegeta's constant rate. */
+  k6Script?: string;
 }
 
 /** The plan of a request (without its Service's port, which only the cluster knows): throws the LoadInputError a step would. */
@@ -109,7 +170,10 @@ export function planOf(request: LoadRequest, port: number): LoadPlan {
  * Checks what a load step says before the cluster is touched (rate and duration within the caps, a path
  * starting with "/"); a staged load's table is checked when it runs. Returns the one-line reason, or undefined.
  */
-export function loadRequestProblem(request: LoadRequest): string | undefined {
+export function loadRequestProblem(request: LoadRequest, cwd = process.cwd()): string | undefined {
+  if (request.k6Script !== undefined) {
+    return existsSync(resolve(cwd, request.k6Script)) ? undefined : `the k6 script "${request.k6Script}" does not exist (paths are relative to ${cwd})`;
+  }
   if (!request.stages && request.rate === undefined) return undefined;
   try {
     planOf(request, 1);
@@ -133,13 +197,19 @@ export interface LoadOps {
   expectP95(phase: LoadPhaseName, maxMs: number): Promise<string>;
   /** "the load is steady for T": the last T of load before any fault answers (the baseline a fault is judged against). */
   expectSteady(window: StepDuration): Promise<string>;
+  /** "the k6 thresholds pass": waits for the user's k6 script to end; its failed thresholds FAIL. */
+  expectK6Thresholds(): Promise<string>;
   /** Scenario end: stops the load, puts its per-second series on the timeline, returns the summary. */
   finish(): Promise<string | undefined>;
 }
 
 interface Running {
   service: string;
+  /** vegeta's plan; for a k6 script a plan without stages (the script owns its schedule). */
   plan: LoadPlan;
+  k6?: K6Run;
+  /** How the summary names the load when it is not vegeta's plan (a k6 script). */
+  describe?: string;
   target: string;
   recorder: LoadRecorder;
   run: LoadRun;
@@ -218,6 +288,8 @@ export function createLoadOps(deps: ScenarioDeps, engine: LoadEngine = VEGETA_EN
     } else {
       await untilOffset(r, first.toT + r.plan.timeoutMs + 1_000);
     }
+    if (r.k6) await ended(r); // k6's requests are read once it ends
+    if (r.end?.outcome === 'failed') throw r.k6?.failure() ?? new KubeproofError('error', `the load generator failed, so the load cannot be judged: ${r.end.notes.join('; ') || 'no reason given'}`);
     const window = phaseWindow(r, phase);
     if (typeof window === 'string') throw new InputError(`cannot judge the load ${phase}: ${window}`);
     return { stats: r.recorder.stats(window.fromT, window.toT), window };
@@ -240,7 +312,7 @@ export function createLoadOps(deps: ScenarioDeps, engine: LoadEngine = VEGETA_EN
 
   /** The summary lines a failure message carries (settled part only while the load still runs). */
   const summaryLines = (r: Running): string[] => formatLoadSummary({
-    target: r.target, plan: r.plan, recorder: r.recorder, phases: summaryPhases(r),
+    target: r.target, plan: r.plan, recorder: r.recorder, phases: summaryPhases(r), ...(r.describe ? { planText: r.describe } : {}),
     ...(r.end ? { notes: r.end.notes } : { untilT: timeline.offsetNow() - r.plan.timeoutMs - 500 }),
   }).split('\n');
 
@@ -250,6 +322,39 @@ export function createLoadOps(deps: ScenarioDeps, engine: LoadEngine = VEGETA_EN
     if (!verdict.saturated) return;
     const onlyOwnFailures = stats.failed > 0 && verdict.generatorFailures >= stats.failed;
     if (wouldPass || onlyOwnFailures) throw new InconclusiveError(verdict.reason ?? 'load generator saturated');
+  };
+
+  /** Waits for the target's first answer; the note for the step's log. */
+  const waitForFirstAnswer = async (url: string): Promise<string> => {
+    const answeredAfter = await engine.firstAnswer(url, FIRST_ANSWER_WAIT_MS);
+    if (answeredAfter === undefined) return `; it gave no answer within ${formatMs(FIRST_ANSWER_WAIT_MS)}, so the load starts anyway`;
+    return answeredAfter > 1_000 ? `; first answer after ${formatMs(answeredAfter)}` : '';
+  };
+
+  /** The user's own k6 script against the Service's NodePort; its requests are read when k6 ends. */
+  const startK6Script = async (request: LoadRequest, script: string, nodePort: number, target: string): Promise<string> => {
+    const path = resolve(deps.cwd, script);
+    if (!existsSync(path)) throw new InputError(`the k6 script "${script}" does not exist (paths are relative to ${deps.cwd})`);
+    if (!engine.findK6()) throw new InputError(K6_MISSING);
+    // The script owns its schedule: no stages, so no rate to be "saturated" against; k6's default request timeout.
+    const plan: LoadPlan = { url: hostTargetUrl({ port: nodePort, path: '/' }), stages: [], totalMs: LOAD_LIMITS.maxTotalMs, plannedRequests: 0, timeoutMs: K6_REQUEST_TIMEOUT_MS, connections: 'keepalive', maxBodyBytes: 0 };
+    const readiness = await waitForFirstAnswer(plan.url);
+    const recorder = createLoadRecorder();
+    const detail = `k6 script ${script} (its own schedule, BASE_URL=${plan.url.replace(/\/$/, '')})`;
+    timeline.record({ kind: 'load.started', target, detail });
+    const k6 = await engine.startK6({
+      script: path, port: nodePort, recorder,
+      offsetNow: () => timeline.offsetNow(),
+      toOffset: wallClockToOffset(() => timeline.offsetNow()),
+      beforeStart: (processes) => { stopLoad.record(deps.journal, loadStopParams(processes), `stop k6 (pid ${processes.map((p) => p.pid).join(', ')})`); },
+    });
+    // k6's requests are read from its output once it ends: nothing to show per second before that.
+    const ticker = setInterval(() => {}, 60_000);
+    ticker.unref();
+    const r: Running = { service: request.service, plan, k6, describe: detail, target, recorder, run: k6, end: undefined, ticker, recordedUntilT: Number.NEGATIVE_INFINITY };
+    current = r;
+    void k6.done.then(() => ended(r));
+    return `load on ${target}: ${detail}${readiness}`;
   };
 
   return {
@@ -263,14 +368,12 @@ export function createLoadOps(deps: ScenarioDeps, engine: LoadEngine = VEGETA_EN
       if (published && !published.includes(nodePort)) {
         throw new InputError(`service "${request.service}" has NodePort ${nodePort}, which the cluster does not publish on 127.0.0.1 (it publishes ${published.join(', ')}): give the Service one of those nodePorts (kind-config.yaml extraPortMappings)`);
       }
+      const target = `service/${request.service} (127.0.0.1:${nodePort})`;
+      if (request.k6Script !== undefined) return startK6Script(request, request.k6Script, nodePort, target);
       const plan = planOf(request, nodePort);
       const vegeta = await engine.find(deps.cwd);
       if (!vegeta.ok) throw new InputError(vegeta.reason);
-      const target = `service/${request.service} (127.0.0.1:${nodePort})`;
-      const answeredAfter = await engine.firstAnswer(plan.url, FIRST_ANSWER_WAIT_MS);
-      const readiness = answeredAfter === undefined
-        ? `; it gave no answer within ${formatMs(FIRST_ANSWER_WAIT_MS)}, so the load starts anyway`
-        : answeredAfter > 1_000 ? `; first answer after ${formatMs(answeredAfter)}` : '';
+      const readiness = await waitForFirstAnswer(plan.url);
       const recorder = createLoadRecorder();
       timeline.record({ kind: 'load.started', target, detail: describePlan(plan) });
       const run = await engine.start({
@@ -366,12 +469,21 @@ export function createLoadOps(deps: ScenarioDeps, engine: LoadEngine = VEGETA_EN
       return `steady for ${window.text}: ${describeLoadStats(stats)}`;
     },
 
+    async expectK6Thresholds() {
+      const r = requireRunning();
+      if (!r.k6) throw new InputError('"the k6 thresholds pass" needs a k6 script step before it: \'Given the k6 script "load/checkout.js" runs against service "api"\'');
+      await ended(r);
+      const failure = r.k6.failure();
+      if (failure) throw failure;
+      return `k6 thresholds passed: ${describeLoadStats(r.recorder.stats())}`;
+    },
+
     async finish() {
       const r = current;
       if (!r) return undefined;
       if (!r.end) r.end = await r.run.stop();
       await ended(r);
-      return formatLoadSummary({ target: r.target, plan: r.plan, recorder: r.recorder, phases: summaryPhases(r), notes: r.end.notes });
+      return formatLoadSummary({ target: r.target, plan: r.plan, recorder: r.recorder, phases: summaryPhases(r), notes: r.end.notes, ...(r.describe ? { planText: r.describe } : {}) });
     },
   };
 }

@@ -65,13 +65,15 @@ export interface LoadSummaryInput {
   notes?: readonly string[];
   /** While the load still runs: what is settled so far ends here (the plan's future is not "missed"). */
   untilT?: number;
+  /** Names the load instead of the plan (a k6 script owns its schedule). */
+  planText?: string;
 }
 
 /** The report attachment: the plan, the whole load, then each phase; with one example per error kind. */
 export function formatLoadSummary(input: LoadSummaryInput): string {
   const until = input.untilT ?? Number.POSITIVE_INFINITY;
   const all = input.recorder.stats(Number.NEGATIVE_INFINITY, until);
-  const lines = [`load on ${input.target}: ${describePlan(input.plan)}`, `  target    ${input.plan.url}`];
+  const lines = [`load on ${input.target}: ${input.planText ?? describePlan(input.plan)}`, `  target    ${input.plan.url}`];
   for (const note of input.notes ?? []) lines.push(`  note      ${note}`);
   lines.push('', ...formatStatsBlock(input.untilT === undefined ? 'whole load' : 'load so far', all));
   for (const phase of input.phases ?? []) lines.push('', ...formatStatsBlock(phase.name, input.recorder.stats(phase.fromT, Math.min(phase.toT, until))));

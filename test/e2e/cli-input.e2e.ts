@@ -78,6 +78,9 @@ describe('bad input exits 2 with one clear line', () => {
     assert.equal(ok.code, 0, ok.stderr);
   });
 
+  it('k6 missing, only when a selected scenario runs a user\'s k6 script', () =>
+    expectRejected(['test/e2e/features/load-k6'], /^kubeproof: the selected scenarios run a k6 script, but k6 is not installed \(this step runs your own k6 script; kubeproof's own load steps use vegeta and do not need k6\)/));
+
   it('a load above the caps (rate or duration)', () =>
     expectRejected(['test/e2e/features/load-over-cap'], /^kubeproof: test\/e2e\/features\/load-over-cap\/over-cap\.feature:3 \(ten thousand requests per second\): the load: 10000 requests per second is above the limit of 5000: lower the rate/));
 
