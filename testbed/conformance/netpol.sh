@@ -6,6 +6,7 @@
 #   netpol.sh build           only build e2e.test, agnhost and the agnhost image
 #   netpol.sh list            the specs a full run selects, with their upstream file:line
 #   netpol.sh run REGEX       only the specs whose full name matches REGEX (extended regex) -> reports/netpol-conformance-focus/
+#   netpol.sh enforcer        roll the enforcer of this checkout (testbed/images/netpol) out to the running cluster
 # Each spec runs as its own e2e.test process under the shared cluster lock, so other users of the
 # cluster interleave between specs. Prints "N passed, M failed, K skipped" and writes a JUnit file.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
@@ -250,13 +251,38 @@ run_selected() { # output-dir specs-jsonl
   s=$(jq -s 'map(select(.state == "skipped")) | length' "$RESULTS")
   echo
   ((f == 0)) || jq -r 'select(.state == "failed") | "  ✘ \(.name)  (\(.log))"' "$RESULTS"
-  echo "netpol conformance: $p passed, $f failed, $s skipped in $((wall / 60))m$((wall % 60))s (JUnit: ${OUT#"$REPO_DIR"/}/junit.xml)"
+  echo "upstream NetworkPolicy specs on the testbed: $((wall / 60))m$((wall % 60))s wall; JUnit: ${OUT#"$REPO_DIR"/}/junit.xml"
+  echo "netpol-conformance: $p passed, $f failed, $s skipped"   # alone on its line: CI reads it as the closing line
   ((f == 0))
+}
+
+# Rolls the enforcer built from this checkout's testbed/images/netpol out to the running cluster (the node
+# image carries the old one until the cluster is recreated): build, load into the nodes, set the image.
+deploy_enforcer() {
+  local image ctx base out
+  "$TESTBED_DIR/build-binaries.sh" netpol >&2
+  image="kubeproof/netpol:$(source_key netpol)"
+  if ! have_image "$image"; then
+    base=$("$TESTBED_DIR/build-rootfs.sh" net)
+    ctx=$(mktemp -d "${TMPDIR:-/tmp}/kubeproof-ctx.XXXXXX")
+    cp "$TESTBED_DIR/images/net/Dockerfile" "$(bin_dir kubeproof-netpol "$(source_key netpol)")/kubeproof-netpol" "$ctx/"
+    out=$(DOCKER_BUILDKIT=0 docker build --build-arg "BASE=$base" --build-arg BINARY=kubeproof-netpol -t "$image" "$ctx" 2>&1) ||
+      { printf '%s\n' "$out" >&2; die "docker build of $image failed"; }
+    rm -rf "$ctx"
+  fi
+  rollout() {
+    "$TESTBED_DIR/load-images.sh" "$image"
+    "$KUBECTL" --context "$CONTEXT" -n kube-system set image daemonset/kubeproof-netpol "netpol=$image" >/dev/null
+    "$KUBECTL" --context "$CONTEXT" -n kube-system rollout status daemonset/kubeproof-netpol --timeout=180s
+  }
+  locked rollout
+  log "enforcer $image is running on every node"
 }
 
 main() {
   case "${1:-full}" in
     build) build ;;
+    enforcer) deploy_enforcer ;;
     list) build >&2; list_specs | jq -r '"\(.file | sub(".*/test/e2e/"; "test/e2e/")):\(.line)  \(.name)"' ;;
     full) build; run_selected "$REPO_DIR/reports/netpol-conformance" "$(list_specs)" ;;
     fast)
@@ -272,7 +298,7 @@ main() {
       [[ -n ${2:-} ]] || die "usage: netpol.sh run REGEX"
       build
       run_selected "$REPO_DIR/reports/netpol-conformance-focus" "$(list_specs | jq -c --arg re "$2" 'select(.name | test($re))')" ;;
-    *) die "usage: netpol.sh [full|fast|build|list|run REGEX]" ;;
+    *) die "usage: netpol.sh [full|fast|build|list|run REGEX|enforcer]" ;;
   esac
 }
 main "$@"; exit $?  # one line: edits to this file while it runs cannot be read past main
