@@ -58,7 +58,9 @@ func Build(s Snapshot) Ruleset {
 			all = append(all, podInfo{p, ip})
 		}
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].pod.Namespace+"/"+all[i].pod.Name < all[j].pod.Namespace+"/"+all[j].pod.Name })
+	sort.Slice(all, func(i, j int) bool {
+		return all[i].pod.Namespace+"/"+all[i].pod.Name < all[j].pod.Namespace+"/"+all[j].pod.Name
+	})
 	policies := append([]*networkingv1.NetworkPolicy(nil), s.Policies...)
 	sort.Slice(policies, func(i, j int) bool {
 		return policies[i].Namespace+"/"+policies[i].Name < policies[j].Namespace+"/"+policies[j].Name
@@ -68,17 +70,28 @@ func Build(s Snapshot) Ruleset {
 	var chains []string
 	var root []string
 	var bodies []string
-	root = append(root, fmt.Sprintf("-A %s -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT", RootChain))
+	// Replies of a connection the policies let through are always allowed (NetworkPolicy is stateful).
+	// Packets in a connection's original direction are judged again every time, not only the first one,
+	// so a policy that stops allowing a connection cuts it at once instead of when the client reconnects.
+	root = append(root, fmt.Sprintf("-A %s -m conntrack --ctstate ESTABLISHED --ctdir REPLY -j ACCEPT", RootChain))
+	root = append(root, fmt.Sprintf("-A %s -m conntrack --ctstate RELATED -j ACCEPT", RootChain))
 	root = append(root, fmt.Sprintf("-A %s -j MARK --set-xmark 0x0/0x100000", RootChain))
 
 	for _, local := range all {
 		if local.pod.Spec.NodeName != s.NodeName {
 			continue
 		}
+		selfAllowed := false
 		for _, dir := range []networkingv1.PolicyType{networkingv1.PolicyTypeEgress, networkingv1.PolicyTypeIngress} {
 			selecting := selectingPolicies(policies, local.pod, dir)
 			if len(selecting) == 0 {
 				continue
+			}
+			if !selfAllowed {
+				// A pod cannot block access to itself (its own Service looping back to it).
+				root = append(root, fmt.Sprintf("-A %s -s %s/32 -d %s/32 -m comment --comment %q -j RETURN", RootChain,
+					local.ip, local.ip, fmt.Sprintf("self %s/%s", local.pod.Namespace, local.pod.Name)))
+				selfAllowed = true
 			}
 			chain := podChain(local.pod, dir)
 			chains = append(chains, chain)
@@ -310,4 +323,22 @@ func podChain(p *corev1.Pod, dir networkingv1.PolicyType) string {
 func shortHash(parts ...string) string {
 	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return strings.ToUpper(hex.EncodeToString(h[:])[:16])
+}
+
+// hookComment marks the jumps from FORWARD and INPUT to RootChain.
+const hookComment = "kubeproof NetworkPolicy enforcement"
+
+// hookPosition reads `iptables -S CHAIN` output: is our jump there, and is it the chain's first rule?
+func hookPosition(listing, chain string) (present, first bool) {
+	n := 0
+	for _, line := range strings.Split(listing, "\n") {
+		if !strings.HasPrefix(line, "-A "+chain+" ") {
+			continue
+		}
+		n++
+		if strings.HasSuffix(line, "-j "+RootChain) && strings.Contains(line, hookComment) {
+			return true, n == 1
+		}
+	}
+	return false, false
 }
