@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"sort"
 	"strings"
 
@@ -135,6 +136,17 @@ func podRules(chain string, local podInfo, dir networkingv1.PolicyType, policies
 		comment := fmt.Sprintf("-m comment --comment %q", pol.Namespace+"/"+pol.Name)
 		for ri, rule := range policyRules(pol, dir) {
 			for _, port := range portMatches(rule.ports, dir, local) {
+				if port.named != "" {
+					// Egress to a named port: only pods have named ports, so whatever the peers are (none =
+					// everyone, ipBlocks, selectors), the rule allows the pods among them that define the
+					// port, each on its own number. Matching the peers alone would open every port.
+					for _, other := range namedPortPeers(rule.peers, pol.Namespace, all, nsLabels) {
+						if spec := namedPortSpec(port.named, port.protocol, other.pod); spec != "" {
+							rules = append(rules, fmt.Sprintf("-A %s %s %s/32 %s%s -j RETURN", chain, peerFlag, other.ip, spec, comment))
+						}
+					}
+					continue
+				}
 				if len(rule.peers) == 0 { // no peers listed: every peer
 					rules = append(rules, fmt.Sprintf("-A %s %s%s -j RETURN", chain, port.spec, comment))
 					continue
@@ -152,14 +164,7 @@ func podRules(chain string, local podInfo, dir networkingv1.PolicyType, policies
 						continue
 					}
 					for _, other := range peerPods(peer, pol.Namespace, all, nsLabels) {
-						spec := port.spec
-						if dir == networkingv1.PolicyTypeEgress && port.named != "" {
-							spec = namedPortSpec(port.named, port.protocol, other.pod)
-							if spec == "" {
-								continue
-							}
-						}
-						rules = append(rules, fmt.Sprintf("-A %s %s %s/32 %s%s -j RETURN", chain, peerFlag, other.ip, spec, comment))
+						rules = append(rules, fmt.Sprintf("-A %s %s %s/32 %s%s -j RETURN", chain, peerFlag, other.ip, port.spec, comment))
 					}
 				}
 			}
@@ -239,6 +244,50 @@ func peerPods(peer networkingv1.NetworkPolicyPeer, policyNamespace string, all [
 		out = append(out, p)
 	}
 	return out
+}
+
+// namedPortPeers lists the pods a rule's peers cover: every pod when there are no peers, the pods whose IP
+// lies in an ipBlock (outside its excepts), the pods a selector peer picks. Each pod once, in order.
+func namedPortPeers(peers []networkingv1.NetworkPolicyPeer, policyNamespace string, all []podInfo, nsLabels map[string]labels.Set) []podInfo {
+	if len(peers) == 0 {
+		return all
+	}
+	picked := map[string]bool{}
+	for _, peer := range peers {
+		var covered []podInfo
+		if peer.IPBlock != nil {
+			for _, p := range all {
+				if inIPBlock(p.ip, peer.IPBlock) {
+					covered = append(covered, p)
+				}
+			}
+		} else {
+			covered = peerPods(peer, policyNamespace, all, nsLabels)
+		}
+		for _, p := range covered {
+			picked[p.ip] = true
+		}
+	}
+	var out []podInfo
+	for _, p := range all {
+		if picked[p.ip] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func inIPBlock(ip string, block *networkingv1.IPBlock) bool {
+	addr := net.ParseIP(ip)
+	if _, cidr, err := net.ParseCIDR(block.CIDR); err != nil || addr == nil || !cidr.Contains(addr) {
+		return false
+	}
+	for _, except := range block.Except {
+		if _, ex, err := net.ParseCIDR(except); err == nil && ex.Contains(addr) {
+			return false
+		}
+	}
+	return true
 }
 
 func selectorMatches(sel *metav1.LabelSelector, set map[string]string) bool {

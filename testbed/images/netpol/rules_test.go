@@ -238,3 +238,59 @@ func TestHookPosition(t *testing.T) {
 		}
 	}
 }
+
+// Upstream "should allow egress access on one named port": an egress rule with a named port and no peers
+// allows every pod that defines the port, on that port only — not every destination on every port.
+func TestEgressNamedPortWithoutPeersAllowsOnlyThatPortOfEveryPod(t *testing.T) {
+	named := intstr.FromString("http")
+	pol := policy("shop", "egress-http", networkingv1.NetworkPolicySpec{
+		PolicyTypes: []networkingv1.PolicyType{"Egress"},
+		Egress:      []networkingv1.NetworkPolicyEgressRule{{Ports: []networkingv1.NetworkPolicyPort{{Port: &named}}}},
+	})
+	noPorts := pod("other", "noports", "n2", "10.0.2.9", map[string]string{"app": "x"})
+	noPorts.Spec.Containers[0].Ports = nil
+	r := Build(Snapshot{NodeName: "n1", Pods: []*corev1.Pod{front, api, other, noPorts}, Namespaces: spaces, Policies: []*networkingv1.NetworkPolicy{pol}})
+	body := chainBody(t, r.Restore, podChain(front, "Egress"))
+	for _, rule := range body {
+		if strings.HasSuffix(rule, "-j RETURN") && !strings.Contains(rule, "--dport 8080") {
+			t.Fatalf("every allowed destination must be limited to the named port's number: %s\n%s", rule, strings.Join(body, "\n"))
+		}
+	}
+	joined := strings.Join(body, "\n")
+	for _, ip := range []string{"10.0.2.7", "10.0.2.8", "10.0.1.9"} {
+		if !strings.Contains(joined, "-d "+ip+"/32 -p tcp -m tcp --dport 8080") {
+			t.Fatalf("pod %s defines http=8080 and must be allowed on it:\n%s", ip, joined)
+		}
+	}
+	if strings.Contains(joined, "10.0.2.9") {
+		t.Fatalf("a pod without the named port must not be allowed:\n%s", joined)
+	}
+}
+
+func TestEgressNamedPortToIPBlockResolvesThePodsInside(t *testing.T) {
+	named := intstr.FromString("http")
+	pol := policy("shop", "egress-block-http", networkingv1.NetworkPolicySpec{
+		PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{"app": "front"}},
+		PolicyTypes: []networkingv1.PolicyType{"Egress"},
+		Egress: []networkingv1.NetworkPolicyEgressRule{{
+			To:    []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "10.0.2.0/24", Except: []string{"10.0.2.8/32"}}}},
+			Ports: []networkingv1.NetworkPolicyPort{{Port: &named}},
+		}},
+	})
+	r := Build(Snapshot{NodeName: "n1", Pods: []*corev1.Pod{front, api, other, db}, Namespaces: spaces, Policies: []*networkingv1.NetworkPolicy{pol}})
+	body := strings.Join(chainBody(t, r.Restore, podChain(front, "Egress")), "\n")
+	if !strings.Contains(body, "-d 10.0.2.7/32 -p tcp -m tcp --dport 8080") {
+		t.Fatalf("api (inside the block) must be allowed on 8080:\n%s", body)
+	}
+	if strings.Contains(body, "10.0.2.8") || strings.Contains(body, "10.0.1.5") || strings.Contains(body, "-d 10.0.2.0/24") {
+		t.Fatalf("the excepted pod, a pod outside the block and the bare block (any port) must not be allowed:\n%s", body)
+	}
+}
+
+func TestInIPBlockIgnoresHostBitsOfTheCIDR(t *testing.T) {
+	// Upstream builds "<pod IP>/4" blocks; the host bits must not matter.
+	block := &networkingv1.IPBlock{CIDR: "10.244.1.5/4", Except: []string{"10.244.2.7/32"}}
+	if !inIPBlock("10.244.3.3", block) || inIPBlock("10.244.2.7", block) || inIPBlock("172.18.0.2", block) {
+		t.Fatalf("10.244.1.5/4 is 0.0.0.0/4 minus the except")
+	}
+}
