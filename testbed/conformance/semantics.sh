@@ -78,7 +78,7 @@ checks() {
   # 3. the server through its own Service, isolated for ingress and egress
   policy deny-ingress server '[Ingress, Egress]'
   sleep 2
-  rc=$(kubectl -n "$NS" exec server -- curl -s -o /dev/null -m 3 "http://$svc:8080/"; echo $?)
+  rc=$(kubectl -n "$NS" exec server -- curl -s -o /dev/null -m 3 "http://$svc:8080/" 2>/dev/null; echo $?)
   rc=${rc##*$'\n'}
   [[ $rc == 0 ]] && report ok "a pod reaches itself through its Service despite default-deny (exit 0)" ||
     report fail "a pod cannot reach itself through its Service (curl exit $rc)"
@@ -86,7 +86,7 @@ checks() {
   # 4. pod → its own node (the kubelet's port) under default-deny egress: filtered, as on Calico
   local node_ip
   node_ip=$(kubectl get node "$SERVER_NODE" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')
-  rc=$(kubectl -n "$NS" exec server -- curl -sk -o /dev/null -m 3 "https://$node_ip:10250/healthz"; echo $?)
+  rc=$(kubectl -n "$NS" exec server -- curl -sk -o /dev/null -m 3 "https://$node_ip:10250/healthz" 2>/dev/null; echo $?)
   rc=${rc##*$'\n'}
   [[ $rc == 28 ]] && report ok "egress default-deny also blocks the pod's own node (curl exit 28)" ||
     report fail "egress default-deny does not block the pod's own node (curl exit $rc)"
