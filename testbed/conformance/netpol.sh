@@ -27,11 +27,13 @@ FOCUS='\[sig-network\] Netpol'
 SPEC_TIMEOUT=${NETPOL_SPEC_TIMEOUT:-15m}
 
 # The fast subset (npm test): one spec per enforcer feature that a regression would most likely hit —
-# ingress+egress isolation, namespace+pod selectors in one peer, named ports, ipBlock with except, UDP.
+# ingress+egress isolation, namespace+pod selectors in one peer, named ports (ingress resolves on the
+# local pod, egress per destination: the spec that caught a real bug), ipBlock with except, UDP.
 FAST_SPECS=(
   "NetworkPolicy between server and client should support a 'default-deny-all' policy"
   "NetworkPolicy between server and client should enforce policy to allow traffic only from a pod in a different namespace based on PodSelector and NamespaceSelector"
   "NetworkPolicy between server and client should allow ingress access on one named port"
+  "NetworkPolicy between server and client should allow egress access on one named port"
   "NetworkPolicy between server and client should enforce except clause while egress access to server in CIDR block"
   "NetworkPolicy between server and client using UDP should support a 'default-deny-ingress' policy"
 )
