@@ -70,3 +70,37 @@ kube_version_ldflags() {
   done
   echo "${ld# }"
 }
+
+# KUBEPROOF_CLUSTER_LOCK= (empty) switches cluster locking off.
+CLUSTER_LOCK=${KUBEPROOF_CLUSTER_LOCK-/tmp/kubeproof-cluster.lock}
+LOCK_WAIT=0   # seconds `locked` spent waiting while others held the cluster
+
+# The cluster is shared: everything that touches it runs under one flock. A caller that already holds it
+# (e.g. `flock /tmp/kubeproof-cluster.lock npm test`) is detected, so this script never waits on itself.
+lock_held_by_ancestor() {
+  [[ -e $CLUSTER_LOCK ]] || return 1
+  local ino holders p
+  ino=$(stat -c %i "$CLUSTER_LOCK")
+  holders=" $(awk -v ino="$ino" '$2 == "FLOCK" { n = split($6, a, ":"); if (a[n] == ino) print $5 }' /proc/locks | tr '\n' ' ') "
+  p=$$
+  while [[ -n $p && $p -gt 1 ]]; do
+    [[ $holders == *" $p "* ]] && return 0
+    p=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null)
+  done
+  return 1
+}
+
+# Runs "$@" (a command or a function of this script) holding the lock, released right after.
+locked() {
+  if [[ -z $CLUSTER_LOCK ]] || lock_held_by_ancestor; then "$@"; return; fi
+  local fd rc=0
+  exec {fd}>>"$CLUSTER_LOCK"
+  if ! flock -n "$fd"; then
+    local waited=$SECONDS
+    log "waiting for the cluster lock ($CLUSTER_LOCK)"; flock "$fd"
+    LOCK_WAIT=$((LOCK_WAIT + SECONDS - waited))
+  fi
+  "$@" || rc=$?
+  flock -u "$fd"; exec {fd}>&-
+  return "$rc"
+}

@@ -9,7 +9,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 KUBECTL="$(bin_dir kube "$KUBERNETES_VERSION")/kubectl"
 kubectl() { "$KUBECTL" --context "kind-$CLUSTER_NAME" "$@"; }
-CLUSTER_LOCK=${KUBEPROOF_CLUSTER_LOCK-/tmp/kubeproof-cluster.lock}
 NS="kubeproof-netpol-semantics-$(date +%s)"
 SERVER_NODE="$CLUSTER_NAME-worker" CLIENT_NODE="$CLUSTER_NAME-worker2" OTHER_NODE="$CLUSTER_NAME-worker3"
 passed=0 failed=0
@@ -94,9 +93,11 @@ checks() {
 
 cleanup() { kubectl delete namespace "$NS" --wait=false >/dev/null 2>&1 || true; }
 
-run() { trap cleanup EXIT; checks; cleanup; trap - EXIT; }
-if [[ -n $CLUSTER_LOCK ]]; then exec {fd}>>"$CLUSTER_LOCK"; flock "$fd"; fi
-echo "NetworkPolicy semantics on the testbed ($(kubectl -n kube-system get ds kubeproof-netpol -o jsonpath='{.spec.template.spec.containers[0].image}' 2>/dev/null)):"
-run
+run() {
+  trap cleanup EXIT
+  echo "NetworkPolicy semantics on the testbed ($(kubectl -n kube-system get ds kubeproof-netpol -o jsonpath='{.spec.template.spec.containers[0].image}' 2>/dev/null)):"
+  checks; cleanup; trap - EXIT
+}
+locked run
 echo "netpol-semantics: $passed passed, $failed failed"
 ((failed == 0))
