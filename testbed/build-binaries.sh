@@ -5,35 +5,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 KUBE_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubelet kubeadm kubectl)
 
-# k8s.io/kubernetes replaces its staging modules with local paths, which `go install` refuses.
-# A wrapper module of our own pins each staging module to its published v0.<minor>.<patch> tag instead.
+# k8s.io/kubernetes cannot be built with `go install` (local staging replaces): kube_wrapper_module (lib.sh).
 build_kube() {
-  local out=$1 k=${KUBERNETES_VERSION#v}
-  local staging=v0.${k#*.}   # 1.32.13 -> v0.32.13
-  local src="$KUBEPROOF_CACHE/src/kube-$KUBERNETES_VERSION"
-  rm -rf "$src"; mkdir -p "$src"; cd "$src"
-  local upstream_mod commit
-  upstream_mod=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | jq -r .GoMod)
-  commit=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | jq -r '.Origin.Hash // empty')
-  go mod init kubeproof.local/kube-build >/dev/null 2>&1
-  # The main module decides language version and GODEBUG defaults: take upstream's.
-  go mod edit -go="$(awk '$1=="go"{print $2; exit}' "$upstream_mod")"
-  grep '^godebug' "$upstream_mod" | while read -r _ kv; do go mod edit -godebug="$kv"; done
-  sed -n 's#^[[:space:]]*\(k8s\.io/[a-z0-9-]*\) => \./staging/.*#\1#p' "$upstream_mod" | while read -r m; do
-    go mod edit -replace="$m=$m@$staging"
-  done
-  go get "k8s.io/kubernetes@$KUBERNETES_VERSION" >/dev/null
-  local pkgs=() c
+  local out=$1 c pkgs=()
+  kube_wrapper_module "$KUBEPROOF_CACHE/src/kube-$KUBERNETES_VERSION"
   for c in "${KUBE_COMMANDS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$c"); done
   go get "${pkgs[@]/%/@$KUBERNETES_VERSION}" >/dev/null
-  # Without these, every component reports v0.0.0-master and kubeadm derives wrong image tags.
-  local minor=${k#*.}; minor=${minor%%.*}
-  local ld="-s -w" kv p
-  for kv in "gitVersion=$KUBERNETES_VERSION" gitMajor=1 "gitMinor=$minor" "gitCommit=${commit:-unknown}" \
-            gitTreeState=clean "buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"; do
-    for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do ld+=" -X $p.$kv"; done
-  done
-  go build -p "$(nproc)" -trimpath -tags selinux,notest,grpcnotrace -ldflags "$ld" -o "$out/" "${pkgs[@]}"
+  go build -p "$(nproc)" -trimpath -tags "$KUBE_GO_TAGS" -ldflags "-s -w $(kube_version_ldflags)" -o "$out/" "${pkgs[@]}"
 }
 
 # etcd's server module also carries local replaces; same wrapper trick.

@@ -138,15 +138,39 @@ func applyRules(r Ruleset, previouslyOwned []string) ([]string, error) {
 		return previouslyOwned, fmt.Errorf("iptables-restore: %v: %s\ninput:\n%s", err, out, restore)
 	}
 	for _, chain := range []string{"FORWARD", "INPUT"} {
-		jump := []string{chain, "-m", "comment", "--comment", "kubeproof NetworkPolicy enforcement", "-j", RootChain}
-		if exec.Command("iptables", append([]string{"-w", "-C"}, jump...)...).Run() != nil {
-			if out, err := exec.Command("iptables", append([]string{"-w", "-I"}, append(jump[:1], append([]string{"1"}, jump[1:]...)...)...)...).CombinedOutput(); err != nil {
-				return previouslyOwned, fmt.Errorf("hook %s: %v: %s", chain, err, out)
-			}
+		if err := hookFirst(chain); err != nil {
+			return previouslyOwned, err
 		}
 	}
 	sort.Strings(r.Chains)
 	return r.Chains, nil
+}
+
+// hookFirst makes the jump to RootChain the first rule of chain. Anything before it could accept what a
+// policy forbids: kube-proxy's KUBE-FORWARD accepts every established and every masquerade-marked packet,
+// and kube-proxy prepends its jumps when it (re)starts after us.
+func hookFirst(chain string) error {
+	out, err := exec.Command("iptables", "-w", "-S", chain).Output()
+	if err != nil {
+		return fmt.Errorf("iptables -S %s: %v", chain, err)
+	}
+	present, first := hookPosition(string(out), chain)
+	if first {
+		return nil
+	}
+	jump := []string{"-m", "comment", "--comment", hookComment, "-j", RootChain}
+	if present {
+		if out, err := exec.Command("iptables", append([]string{"-w", "-D", chain}, jump...)...).CombinedOutput(); err != nil {
+			return fmt.Errorf("unhook %s: %v: %s", chain, err, out)
+		}
+	}
+	if out, err := exec.Command("iptables", append([]string{"-w", "-I", chain, "1"}, jump...)...).CombinedOutput(); err != nil {
+		return fmt.Errorf("hook %s: %v: %s", chain, err, out)
+	}
+	if present {
+		log.Printf("moved the %s hook back to the top (something was inserted before it)", chain)
+	}
+	return nil
 }
 
 func ourChains() ([]string, error) {

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"sort"
 	"strings"
 
@@ -58,7 +59,9 @@ func Build(s Snapshot) Ruleset {
 			all = append(all, podInfo{p, ip})
 		}
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].pod.Namespace+"/"+all[i].pod.Name < all[j].pod.Namespace+"/"+all[j].pod.Name })
+	sort.Slice(all, func(i, j int) bool {
+		return all[i].pod.Namespace+"/"+all[i].pod.Name < all[j].pod.Namespace+"/"+all[j].pod.Name
+	})
 	policies := append([]*networkingv1.NetworkPolicy(nil), s.Policies...)
 	sort.Slice(policies, func(i, j int) bool {
 		return policies[i].Namespace+"/"+policies[i].Name < policies[j].Namespace+"/"+policies[j].Name
@@ -68,17 +71,28 @@ func Build(s Snapshot) Ruleset {
 	var chains []string
 	var root []string
 	var bodies []string
-	root = append(root, fmt.Sprintf("-A %s -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT", RootChain))
+	// Replies of a connection the policies let through are always allowed (NetworkPolicy is stateful).
+	// Packets in a connection's original direction are judged again every time, not only the first one,
+	// so a policy that stops allowing a connection cuts it at once instead of when the client reconnects.
+	root = append(root, fmt.Sprintf("-A %s -m conntrack --ctstate ESTABLISHED --ctdir REPLY -j ACCEPT", RootChain))
+	root = append(root, fmt.Sprintf("-A %s -m conntrack --ctstate RELATED -j ACCEPT", RootChain))
 	root = append(root, fmt.Sprintf("-A %s -j MARK --set-xmark 0x0/0x100000", RootChain))
 
 	for _, local := range all {
 		if local.pod.Spec.NodeName != s.NodeName {
 			continue
 		}
+		selfAllowed := false
 		for _, dir := range []networkingv1.PolicyType{networkingv1.PolicyTypeEgress, networkingv1.PolicyTypeIngress} {
 			selecting := selectingPolicies(policies, local.pod, dir)
 			if len(selecting) == 0 {
 				continue
+			}
+			if !selfAllowed {
+				// A pod cannot block access to itself (its own Service looping back to it).
+				root = append(root, fmt.Sprintf("-A %s -s %s/32 -d %s/32 -m comment --comment %q -j RETURN", RootChain,
+					local.ip, local.ip, fmt.Sprintf("self %s/%s", local.pod.Namespace, local.pod.Name)))
+				selfAllowed = true
 			}
 			chain := podChain(local.pod, dir)
 			chains = append(chains, chain)
@@ -122,6 +136,17 @@ func podRules(chain string, local podInfo, dir networkingv1.PolicyType, policies
 		comment := fmt.Sprintf("-m comment --comment %q", pol.Namespace+"/"+pol.Name)
 		for ri, rule := range policyRules(pol, dir) {
 			for _, port := range portMatches(rule.ports, dir, local) {
+				if port.named != "" {
+					// Egress to a named port: only pods have named ports, so whatever the peers are (none =
+					// everyone, ipBlocks, selectors), the rule allows the pods among them that define the
+					// port, each on its own number. Matching the peers alone would open every port.
+					for _, other := range namedPortPeers(rule.peers, pol.Namespace, all, nsLabels) {
+						if spec := namedPortSpec(port.named, port.protocol, other.pod); spec != "" {
+							rules = append(rules, fmt.Sprintf("-A %s %s %s/32 %s%s -j RETURN", chain, peerFlag, other.ip, spec, comment))
+						}
+					}
+					continue
+				}
 				if len(rule.peers) == 0 { // no peers listed: every peer
 					rules = append(rules, fmt.Sprintf("-A %s %s%s -j RETURN", chain, port.spec, comment))
 					continue
@@ -139,14 +164,7 @@ func podRules(chain string, local podInfo, dir networkingv1.PolicyType, policies
 						continue
 					}
 					for _, other := range peerPods(peer, pol.Namespace, all, nsLabels) {
-						spec := port.spec
-						if dir == networkingv1.PolicyTypeEgress && port.named != "" {
-							spec = namedPortSpec(port.named, port.protocol, other.pod)
-							if spec == "" {
-								continue
-							}
-						}
-						rules = append(rules, fmt.Sprintf("-A %s %s %s/32 %s%s -j RETURN", chain, peerFlag, other.ip, spec, comment))
+						rules = append(rules, fmt.Sprintf("-A %s %s %s/32 %s%s -j RETURN", chain, peerFlag, other.ip, port.spec, comment))
 					}
 				}
 			}
@@ -226,6 +244,50 @@ func peerPods(peer networkingv1.NetworkPolicyPeer, policyNamespace string, all [
 		out = append(out, p)
 	}
 	return out
+}
+
+// namedPortPeers lists the pods a rule's peers cover: every pod when there are no peers, the pods whose IP
+// lies in an ipBlock (outside its excepts), the pods a selector peer picks. Each pod once, in order.
+func namedPortPeers(peers []networkingv1.NetworkPolicyPeer, policyNamespace string, all []podInfo, nsLabels map[string]labels.Set) []podInfo {
+	if len(peers) == 0 {
+		return all
+	}
+	picked := map[string]bool{}
+	for _, peer := range peers {
+		var covered []podInfo
+		if peer.IPBlock != nil {
+			for _, p := range all {
+				if inIPBlock(p.ip, peer.IPBlock) {
+					covered = append(covered, p)
+				}
+			}
+		} else {
+			covered = peerPods(peer, policyNamespace, all, nsLabels)
+		}
+		for _, p := range covered {
+			picked[p.ip] = true
+		}
+	}
+	var out []podInfo
+	for _, p := range all {
+		if picked[p.ip] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func inIPBlock(ip string, block *networkingv1.IPBlock) bool {
+	addr := net.ParseIP(ip)
+	if _, cidr, err := net.ParseCIDR(block.CIDR); err != nil || addr == nil || !cidr.Contains(addr) {
+		return false
+	}
+	for _, except := range block.Except {
+		if _, ex, err := net.ParseCIDR(except); err == nil && ex.Contains(addr) {
+			return false
+		}
+	}
+	return true
 }
 
 func selectorMatches(sel *metav1.LabelSelector, set map[string]string) bool {
@@ -310,4 +372,22 @@ func podChain(p *corev1.Pod, dir networkingv1.PolicyType) string {
 func shortHash(parts ...string) string {
 	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return strings.ToUpper(hex.EncodeToString(h[:])[:16])
+}
+
+// hookComment marks the jumps from FORWARD and INPUT to RootChain.
+const hookComment = "kubeproof NetworkPolicy enforcement"
+
+// hookPosition reads `iptables -S CHAIN` output: is our jump there, and is it the chain's first rule?
+func hookPosition(listing, chain string) (present, first bool) {
+	n := 0
+	for _, line := range strings.Split(listing, "\n") {
+		if !strings.HasPrefix(line, "-A "+chain+" ") {
+			continue
+		}
+		n++
+		if strings.HasSuffix(line, "-j "+RootChain) && strings.Contains(line, hookComment) {
+			return true, n == 1
+		}
+	}
+	return false, false
 }

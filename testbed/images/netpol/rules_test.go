@@ -153,3 +153,144 @@ func TestInvalidSelectorSelectsNothing(t *testing.T) {
 		t.Fatalf("an invalid selector must not isolate pods, got %v", r.Chains)
 	}
 }
+
+func rootRules(restore string) []string {
+	var out []string
+	for _, l := range strings.Split(restore, "\n") {
+		if strings.HasPrefix(l, "-A "+RootChain+" ") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func indexOf(rules []string, substr string) int {
+	for i, r := range rules {
+		if strings.Contains(r, substr) {
+			return i
+		}
+	}
+	return -1
+}
+
+// NetworkPolicy API docs: "a pod cannot block access to itself" — its own Service looping back to it.
+func TestSelfTrafficBypassesThePodsChains(t *testing.T) {
+	deny := policy("shop", "deny", networkingv1.NetworkPolicySpec{PolicyTypes: []networkingv1.PolicyType{"Ingress", "Egress"}})
+	r := Build(Snapshot{NodeName: "n1", Pods: []*corev1.Pod{db, api}, Namespaces: spaces, Policies: []*networkingv1.NetworkPolicy{deny}})
+	root := rootRules(r.Restore)
+	self := indexOf(root, "-s 10.0.1.5/32 -d 10.0.1.5/32")
+	if self < 0 || !strings.HasSuffix(root[self], "-j RETURN") {
+		t.Fatalf("db's traffic to itself must return before any chain of db:\n%s", strings.Join(root, "\n"))
+	}
+	for _, c := range []string{podChain(db, "Ingress"), podChain(db, "Egress")} {
+		if j := indexOf(root, "-j "+c); j < self {
+			t.Fatalf("jump to %s (rule %d) comes before the self rule (%d):\n%s", c, j, self, strings.Join(root, "\n"))
+		}
+	}
+	if strings.Count(r.Restore, "-d 10.0.1.5/32 -m comment --comment \"self") != 1 {
+		t.Fatalf("one self rule per pod, not per direction:\n%s", r.Restore)
+	}
+	if strings.Contains(r.Restore, "10.0.2.7/32 -d 10.0.2.7/32") {
+		t.Fatalf("api runs on n2: no rule for it on n1:\n%s", r.Restore)
+	}
+}
+
+func TestUnselectedPodGetsNoSelfRule(t *testing.T) {
+	r := Build(Snapshot{NodeName: "n1", Pods: []*corev1.Pod{db}, Namespaces: spaces})
+	if indexOf(rootRules(r.Restore), "self") >= 0 {
+		t.Fatalf("a pod without policies needs no self rule:\n%s", r.Restore)
+	}
+}
+
+// Replies are allowed by state; the original direction of an established connection goes through the
+// policies again, so a policy that no longer allows a connection cuts it.
+func TestOnlyRepliesAndRelatedSkipThePolicies(t *testing.T) {
+	deny := policy("shop", "deny", networkingv1.NetworkPolicySpec{PolicyTypes: []networkingv1.PolicyType{"Ingress"}})
+	r := Build(Snapshot{NodeName: "n1", Pods: []*corev1.Pod{db}, Namespaces: spaces, Policies: []*networkingv1.NetworkPolicy{deny}})
+	root := rootRules(r.Restore)
+	if len(root) < 3 || root[0] != "-A KUBEPROOF-NP -m conntrack --ctstate ESTABLISHED --ctdir REPLY -j ACCEPT" ||
+		root[1] != "-A KUBEPROOF-NP -m conntrack --ctstate RELATED -j ACCEPT" {
+		t.Fatalf("the root chain must start by accepting replies and related packets only:\n%s", strings.Join(root, "\n"))
+	}
+	for _, rule := range root {
+		if strings.Contains(rule, "ESTABLISHED") && !strings.Contains(rule, "--ctdir REPLY") {
+			t.Fatalf("established packets in the original direction must not skip the policies: %s", rule)
+		}
+	}
+}
+
+func TestHookPosition(t *testing.T) {
+	ours := `-A FORWARD -m comment --comment "kubeproof NetworkPolicy enforcement" -j KUBEPROOF-NP`
+	kube := `-A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD`
+	for _, c := range []struct {
+		name           string
+		listing        string
+		present, first bool
+	}{
+		{"first", "-P FORWARD ACCEPT\n" + ours + "\n" + kube + "\n", true, true},
+		{"after kube-proxy", "-P FORWARD ACCEPT\n" + kube + "\n" + ours + "\n", true, false},
+		{"missing", "-P FORWARD ACCEPT\n" + kube + "\n", false, false},
+		{"empty chain", "-P FORWARD ACCEPT\n", false, false},
+	} {
+		present, first := hookPosition(c.listing, "FORWARD")
+		if present != c.present || first != c.first {
+			t.Errorf("%s: got present=%v first=%v, want %v %v", c.name, present, first, c.present, c.first)
+		}
+	}
+}
+
+// Upstream "should allow egress access on one named port": an egress rule with a named port and no peers
+// allows every pod that defines the port, on that port only — not every destination on every port.
+func TestEgressNamedPortWithoutPeersAllowsOnlyThatPortOfEveryPod(t *testing.T) {
+	named := intstr.FromString("http")
+	pol := policy("shop", "egress-http", networkingv1.NetworkPolicySpec{
+		PolicyTypes: []networkingv1.PolicyType{"Egress"},
+		Egress:      []networkingv1.NetworkPolicyEgressRule{{Ports: []networkingv1.NetworkPolicyPort{{Port: &named}}}},
+	})
+	noPorts := pod("other", "noports", "n2", "10.0.2.9", map[string]string{"app": "x"})
+	noPorts.Spec.Containers[0].Ports = nil
+	r := Build(Snapshot{NodeName: "n1", Pods: []*corev1.Pod{front, api, other, noPorts}, Namespaces: spaces, Policies: []*networkingv1.NetworkPolicy{pol}})
+	body := chainBody(t, r.Restore, podChain(front, "Egress"))
+	for _, rule := range body {
+		if strings.HasSuffix(rule, "-j RETURN") && !strings.Contains(rule, "--dport 8080") {
+			t.Fatalf("every allowed destination must be limited to the named port's number: %s\n%s", rule, strings.Join(body, "\n"))
+		}
+	}
+	joined := strings.Join(body, "\n")
+	for _, ip := range []string{"10.0.2.7", "10.0.2.8", "10.0.1.9"} {
+		if !strings.Contains(joined, "-d "+ip+"/32 -p tcp -m tcp --dport 8080") {
+			t.Fatalf("pod %s defines http=8080 and must be allowed on it:\n%s", ip, joined)
+		}
+	}
+	if strings.Contains(joined, "10.0.2.9") {
+		t.Fatalf("a pod without the named port must not be allowed:\n%s", joined)
+	}
+}
+
+func TestEgressNamedPortToIPBlockResolvesThePodsInside(t *testing.T) {
+	named := intstr.FromString("http")
+	pol := policy("shop", "egress-block-http", networkingv1.NetworkPolicySpec{
+		PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{"app": "front"}},
+		PolicyTypes: []networkingv1.PolicyType{"Egress"},
+		Egress: []networkingv1.NetworkPolicyEgressRule{{
+			To:    []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "10.0.2.0/24", Except: []string{"10.0.2.8/32"}}}},
+			Ports: []networkingv1.NetworkPolicyPort{{Port: &named}},
+		}},
+	})
+	r := Build(Snapshot{NodeName: "n1", Pods: []*corev1.Pod{front, api, other, db}, Namespaces: spaces, Policies: []*networkingv1.NetworkPolicy{pol}})
+	body := strings.Join(chainBody(t, r.Restore, podChain(front, "Egress")), "\n")
+	if !strings.Contains(body, "-d 10.0.2.7/32 -p tcp -m tcp --dport 8080") {
+		t.Fatalf("api (inside the block) must be allowed on 8080:\n%s", body)
+	}
+	if strings.Contains(body, "10.0.2.8") || strings.Contains(body, "10.0.1.5") || strings.Contains(body, "-d 10.0.2.0/24") {
+		t.Fatalf("the excepted pod, a pod outside the block and the bare block (any port) must not be allowed:\n%s", body)
+	}
+}
+
+func TestInIPBlockIgnoresHostBitsOfTheCIDR(t *testing.T) {
+	// Upstream builds "<pod IP>/4" blocks; the host bits must not matter.
+	block := &networkingv1.IPBlock{CIDR: "10.244.1.5/4", Except: []string{"10.244.2.7/32"}}
+	if !inIPBlock("10.244.3.3", block) || inIPBlock("10.244.2.7", block) || inIPBlock("172.18.0.2", block) {
+		t.Fatalf("10.244.1.5/4 is 0.0.0.0/4 minus the except")
+	}
+}
