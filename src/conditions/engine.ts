@@ -119,7 +119,10 @@ async function waitFor(mode: Mode, condition: Condition, budget: Budget, ctx: En
       ctx.timeline.record({ kind: 'condition.met', subject: condition.subject, expectation: condition.expectation, latencyMs: detectionMs });
       return { ...done(), detectionMs };
     }
-    if (outcome.met) throw failure(matcher, expected, `Final:    gave up after ${at} of ${formatMs(budget.ms)}: ${outcome.value.final} (${budget.label})`);
+    if (outcome.met) {
+      const why = outcome.value.final === outcome.value.cause ? 'the cause above cannot change by itself' : outcome.value.final;
+      throw failure(matcher, expected, `Final:    gave up after ${at} of ${formatMs(budget.ms)}: ${why} (${budget.label})`);
+    }
     throw failure(matcher, expected, `Timeout:  ${budget.ms}ms (${budget.label})`);
   }
   if (outcome.met) {
