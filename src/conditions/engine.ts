@@ -36,11 +36,22 @@ export interface WaitResult {
 
 type Mode = 'eventually' | 'throughout' | 'never' | 'now';
 
-/** Lines of the timeline around a wait: since the last fault before it, else the few seconds before it. */
-export function timelineAround(timeline: Timeline, startT: number): { title: string; lines: string[] } {
+/**
+ * Lines of the timeline around a wait: since the last fault before it, else the few seconds before it;
+ * warnings about the objects the condition is `about` first.
+ */
+export function timelineAround(timeline: Timeline, startT: number, about?: readonly string[]): { title: string; lines: string[] } {
   const fault = timeline.last('fault.injected', (e) => e.t <= timeline.offsetNow());
   const since = fault ? Math.min(fault.t, startT) : Math.max(0, startT - 5_000);
-  return { title: fault ? 'Timeline (since fault)' : 'Timeline (since the wait began)', lines: timeline.excerpt(since) };
+  return { title: fault ? 'Timeline (since fault)' : 'Timeline (since the wait began)', lines: timeline.excerpt(since, undefined, undefined, about) };
+}
+
+function aboutOf(condition: Condition): readonly string[] | undefined {
+  try {
+    return condition.about?.();
+  } catch {
+    return undefined; // the excerpt is evidence: it never replaces the failure
+  }
 }
 
 /** Bookkeeping shared by every mode: attempts, the last observation and when it last changed. */
@@ -72,7 +83,7 @@ function observer(condition: Condition, ctx: EngineContext) {
       attempts: { count: state.attempts, lastT: state.lastObservationT },
       ...(state.last?.cause ? { cause: state.last.cause } : {}),
       ...(condition.hint ? { hint: condition.hint } : {}),
-      timeline: timelineAround(ctx.timeline, startT),
+      timeline: timelineAround(ctx.timeline, startT, aboutOf(condition)),
       ...(causedBy !== undefined ? { causedBy } : {}),
     };
     return new ConditionError(f);
