@@ -101,3 +101,22 @@ describe('podLabelSets', () => {
     assert.equal(podLabelSets([p({ app: 'a', 'pod-template-hash': 'x' }), p({ app: 'a', 'pod-template-hash': 'y' }), p({}), p({ app: 'b' })], 2), 'app=a ×2; no labels; …1 more');
   });
 });
+
+describe('podCause — long kubelet errors', () => {
+  it('keeps the end of a Go error chain, where the root cause is', () => {
+    const message = 'Back-off pulling image "kubeproof/demo-app:9.9.9": ErrImagePull: failed to pull and unpack image "docker.io/kubeproof/demo-app:9.9.9": failed to resolve reference "docker.io/kubeproof/demo-app:9.9.9": failed to do request: Head "https://registry-1.docker.io/v2/kubeproof/demo-app/manifests/9.9.9": dial tcp: lookup registry-1.docker.io on 172.18.0.2:53: no such host';
+    const p = pod('web-1', { phase: 'Pending', containerStatuses: [{ name: 'web', state: { waiting: { reason: 'ImagePullBackOff', message } } }] });
+    const cause = podCause(p) ?? '';
+    assert.match(cause, /^pod web-1 container web: ImagePullBackOff: Back-off pulling image "kubeproof\/demo-app:9\.9\.9": ErrImagePull: .* … .*dial tcp: lookup registry-1\.docker\.io on 172\.18\.0\.2:53: no such host \(kubelet\)$/);
+    assert.ok(cause.length < 320, `${cause.length} characters`);
+  });
+});
+
+describe('workloadCause — crash loops', () => {
+  it('prefers a pod waiting in CrashLoopBackOff over one that just exited, and says how often it restarted', () => {
+    const exited = pod('web-a', { phase: 'Running', containerStatuses: [{ name: 'web', restartCount: 3, state: { terminated: { exitCode: 1, reason: 'Error' } } }] });
+    const looping = pod('web-b', { phase: 'Running', containerStatuses: [{ name: 'web', restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error' } } }] });
+    assert.equal(podCause(exited), 'pod web-a container web: exited 1 (Error) after 3 restart(s) (kubelet)');
+    assert.equal(workloadCause(undefined, [exited, looping]), 'pod web-b container web: CrashLoopBackOff after 3 restart(s), last exit 1 (Error) (kubelet) (and 1 more pod)');
+  });
+});

@@ -31,6 +31,8 @@ interface ContainerStatus {
 
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
 const clip = (text: string, max = 300): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** Clips the middle: Go error chains ("failed to pull …: failed to resolve …: dial tcp …: no such host") end with the root cause. */
+const clipMiddle = (text: string, max = 300): string => (text.length > max ? `${text.slice(0, Math.floor(max * 0.4))} … ${text.slice(-Math.floor(max * 0.6) + 3)}` : text);
 
 /** Warning events about `object` (by name), newest first. */
 export function warningsAbout(events: readonly KubeObject[], object: string): KubeObject[] {
@@ -128,7 +130,7 @@ export function podCause(pod: KubeObject, events: readonly KubeObject[] = []): s
   for (const s of statuses) {
     const waiting = s.state?.waiting;
     if (waiting?.reason && (START_FAILURES as readonly string[]).includes(waiting.reason)) {
-      return clip(`pod ${name} container ${s.name}: ${waiting.reason}${waiting.message ? `: ${oneLine(waiting.message)}` : ''} (kubelet)`);
+      return `pod ${name} container ${s.name}: ${waiting.reason}${waiting.message ? `: ${clipMiddle(oneLine(waiting.message), 240)}` : ''} (kubelet)`;
     }
     if (waiting?.reason === 'CrashLoopBackOff') {
       const probe = probePortCause(pod, 'liveness', events) ?? probePortCause(pod, 'startup', events);
@@ -137,7 +139,7 @@ export function podCause(pod: KubeObject, events: readonly KubeObject[] = []): s
       return clip(`pod ${name} container ${s.name}: CrashLoopBackOff after ${s.restartCount ?? 0} restart(s)${last ? `, last exit ${last.exitCode}${last.reason ? ` (${last.reason})` : ''}` : ''} (kubelet)`);
     }
     const terminated = s.state?.terminated;
-    if (terminated && terminated.exitCode !== 0) return clip(`pod ${name} container ${s.name}: exited ${terminated.exitCode}${terminated.reason ? ` (${terminated.reason})` : ''}`);
+    if (terminated && terminated.exitCode !== 0) return clip(`pod ${name} container ${s.name}: exited ${terminated.exitCode}${terminated.reason ? ` (${terminated.reason})` : ''}${s.restartCount ? ` after ${s.restartCount} restart(s)` : ''} (kubelet)`);
   }
   const conditions = (pod.status?.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>;
   const unscheduled = conditions.find((c) => c.type === 'PodScheduled' && c.status === 'False');
@@ -156,7 +158,7 @@ export function podCause(pod: KubeObject, events: readonly KubeObject[] = []): s
  */
 export function workloadCause(workload: KubeObject | undefined, pods: readonly KubeObject[], events: readonly KubeObject[] = []): string | undefined {
   const causes = pods.map((p) => podCause(p, events)).filter((c): c is string => Boolean(c));
-  const rank = (c: string): number => (/: (ErrImage|ImagePull|InvalidImage|Create|RunContainer)/.test(c) ? 0 : /CrashLoopBackOff|exited/.test(c) ? 1 : /Pending/.test(c) ? 2 : 3);
+  const rank = (c: string): number => (/: (ErrImage|ImagePull|InvalidImage|Create|RunContainer)/.test(c) ? 0 : /CrashLoopBackOff/.test(c) ? 1 : /exited/.test(c) ? 1.5 : /Pending/.test(c) ? 2 : 3);
   const best = causes.sort((a, b) => rank(a) - rank(b))[0];
   if (best) return causes.length > 1 ? `${best} (and ${causes.length - 1} more pod${causes.length > 2 ? 's' : ''})` : best;
   const conditions = (workload?.status?.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>;

@@ -50,6 +50,15 @@ describe('podDoom — images', () => {
       reason: 'image "kubeproof/demo-app:9.9.9" is on no node and the kubelet could not pull it and is backing off (ImagePullBackOff)',
     });
   });
+  it('ErrImagePull counts once the kubelet\'s "Back-off pulling image" event says it backs off (before the status does)', () => {
+    const pod = waitingAs(podOf('nopull-ifnp'), 'ErrImagePull', 'failed to pull and unpack image "docker.io/kubeproof/demo-app:9.9.9": failed to resolve reference "docker.io/kubeproof/demo-app:9.9.9": failed to do request: Head "https://registry-1.docker.io/v2/kubeproof/demo-app/manifests/9.9.9": dial tcp: lookup registry-1.docker.io on 172.18.0.5:53: no such host');
+    const backOff = recorded.events.filter((e) => e.reason === 'BackOff' && e.involvedObject && (e.involvedObject as { name: string }).name === pod.metadata?.name);
+    assert.equal(backOff.length, 1, 'the recording has the kubelet\'s back-off event');
+    assert.deepEqual(podDoom(pod, { ...facts, events: backOff }), {
+      scope: 'template',
+      reason: 'image "kubeproof/demo-app:9.9.9" is on no node and the kubelet could not pull it and is backing off (ImagePullBackOff)',
+    });
+  });
   it('an image other nodes have only dooms the pod stuck on its node', () => {
     const loaded = worker('kubeproof-worker3');
     loaded.status.images.push({ names: ['docker.io/kubeproof/demo-app:9.9.9'] });
@@ -57,7 +66,7 @@ describe('podDoom — images', () => {
   });
   it('never fires while a pull is in progress, on a first ErrImagePull, or on a passing pull error', () => {
     assert.equal(podDoom(waitingAs(podOf('nopull-ifnp'), 'ContainerCreating'), { ...facts, events: [] }), undefined);
-    assert.equal(podDoom(waitingAs(podOf('nopull-ifnp'), 'ErrImagePull', 'failed to pull and unpack image: no such host'), facts), undefined);
+    assert.equal(podDoom(waitingAs(podOf('nopull-ifnp'), 'ErrImagePull', 'failed to pull and unpack image: no such host'), { ...facts, events: [] }), undefined);
     const limited = waitingAs(podOf('nopull-ifnp'), 'ImagePullBackOff', 'Back-off pulling image "x": ErrImagePull: 429 Too Many Requests - toomanyrequests: You have reached your pull rate limit');
     assert.equal(podDoom(limited, facts), undefined);
     assert.equal(podDoom(waitingAs(podOf('nopull-ifnp'), 'ImagePullBackOff', 'Back-off pulling image "x"'), { ...facts, events: [] }), undefined, 'no pull error known: not judged');
@@ -146,6 +155,14 @@ describe('readyReplicasFinal', () => {
     assert.equal(readyReplicasFinal(replicaFacts('nopull-never'), 2),
       'at most 0 of the 2 expected ready replicas can ever exist: 2 pods can never become ready: image "kubeproof/demo-app:9.9.9" is on no node and its pull policy is Never (ErrImageNeverPull)');
     assert.match(readyReplicasFinal(replicaFacts('toobig'), 2) ?? '', /^at most 0 of the 2 expected ready replicas can ever exist: 2 pods can never become ready: no node can ever run it/);
+  });
+  it('pods the scheduler has not reached yet share their template\'s fate', () => {
+    const f = replicaFacts('toobig');
+    const fresh = clone(f.pods[0]!);
+    fresh.metadata!.name = 'toobig-b756bf65f-fresh';
+    fresh.status = { phase: 'Pending' };
+    f.pods.push(fresh);
+    assert.match(readyReplicasFinal(f, 3) ?? '', /^at most 0 of the 3 expected ready replicas can ever exist: 3 pods can never become ready: no node can ever run it/);
   });
   it('a pod the ReplicaSet has yet to create shares its template\'s fate', () => {
     const f = replicaFacts('nopull-never');

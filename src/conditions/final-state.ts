@@ -4,11 +4,12 @@
  * once (Observation.final) instead of spending its whole budget. Each rule is explicit, decided on the
  * objects alone (no clock), and refuses to fire while the state may still move:
  *
- *  1. Image: a container waits in ErrImageNeverPull, or in ImagePullBackOff (the kubelet already failed a
- *     pull and backed off — a pull in progress or a first ErrImagePull is not enough) with a pull error
- *     that is not a passing one (rate limit, timeout, reset: see TRANSIENT_PULL_ERROR). If no node lists
- *     the image (node status.images, complete below the kubelet's 50-image cap), no pod of that template
- *     can ever start; otherwise only that pod is stuck on its node.
+ *  1. Image: a container waits in ErrImageNeverPull, or its pull failed and the kubelet backed off
+ *     (ImagePullBackOff, or ErrImagePull plus the kubelet's "Back-off pulling image" event — a pull in
+ *     progress or a first ErrImagePull is not enough) with a pull error that is not a passing one (rate
+ *     limit, timeout, reset: see TRANSIENT_PULL_ERROR). If no node lists the image (node status.images,
+ *     complete below the kubelet's 50-image cap), no pod of that template can ever start — the pods of
+ *     its ReplicaSet the kubelet has not reached yet included; otherwise only that pod is stuck on its node.
  *  2. Scheduling: a pod the scheduler marked Unschedulable, for which EVERY node has a reason that
  *     nothing in the cluster will lift: the pod's nodeSelector or required node affinity does not match
  *     the node's labels, a NoSchedule/NoExecute taint it does not tolerate (except the node controller's
@@ -94,18 +95,23 @@ function imageDoom(pod: KubeObject, s: ContainerStatus, facts: ClusterFacts): Do
   let why: string;
   if (waiting.reason === 'ErrImageNeverPull') {
     why = 'its pull policy is Never';
-  } else if (waiting.reason === 'ImagePullBackOff') {
-    // The kubelet's pull error: in the back-off message (Kubernetes ≥ 1.30), else the newest "Failed to pull" event.
-    const pullError = /ErrImagePull: (.*)$/s.exec(waiting.message ?? '')?.[1]
-      ?? aboutPod(facts.events, pod.metadata?.name ?? '').map((e) => String(e.message ?? '')).find((m) => m.startsWith('Failed to pull image'));
+  } else if (waiting.reason === 'ImagePullBackOff' || waiting.reason === 'ErrImagePull') {
+    const events = aboutPod(facts.events, pod.metadata?.name ?? '');
+    // Backing off: the state says so, or the kubelet's "Back-off pulling image" event came before the status did.
+    const backingOff = waiting.reason === 'ImagePullBackOff' || events.some((e) => e.reason === 'BackOff' && String(e.message ?? '').startsWith('Back-off pulling image'));
+    if (!backingOff) return undefined;
+    // The kubelet's pull error: the ErrImagePull message, in the back-off message (Kubernetes ≥ 1.30), else the "Failed to pull" event.
+    const pullError = (waiting.reason === 'ErrImagePull' ? waiting.message : /ErrImagePull: (.*)$/s.exec(waiting.message ?? '')?.[1])
+      || events.map((e) => String(e.message ?? '')).find((m) => m.startsWith('Failed to pull image'));
     if (!pullError || TRANSIENT_PULL_ERROR.test(pullError)) return undefined;
     why = 'the kubelet could not pull it and is backing off';
   } else {
     return undefined;
   }
   const onSomeNode = imageOnSomeNode(image, facts.nodes);
-  if (onSomeNode === false) return { scope: 'template', reason: `image "${image}" is on no node and ${why} (${waiting.reason})` };
-  return { scope: 'pod', reason: `image "${image}" is not on node ${pod.spec?.nodeName ?? '?'} and ${why} (${waiting.reason}); the pod stays there` };
+  const state = waiting.reason === 'ErrImageNeverPull' ? 'ErrImageNeverPull' : 'ImagePullBackOff';
+  if (onSomeNode === false) return { scope: 'template', reason: `image "${image}" is on no node and ${why} (${state})` };
+  return { scope: 'pod', reason: `image "${image}" is not on node ${pod.spec?.nodeName ?? '?'} and ${why} (${state}); the pod stays there` };
 }
 
 function containerImage(pod: KubeObject, s: ContainerStatus): string | undefined {
@@ -238,6 +244,8 @@ export interface ReplicaFacts extends ClusterFacts {
   hpas: readonly KubeObject[] | undefined;
 }
 
+const neverStarted = (p: KubeObject): boolean => ((p.status?.containerStatuses ?? []) as Array<{ state?: object; lastState?: { terminated?: object } }>)
+  .every((c) => !('running' in (c.state ?? {})) && !('terminated' in (c.state ?? {})) && !c.lastState?.terminated);
 const isActive = (p: KubeObject): boolean => isPodLive(p) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
 const ownerOf = (obj: KubeObject, kind: string): { name: string; uid: string } | undefined => obj.metadata?.ownerReferences?.find((o) => o.kind === kind && o.controller !== false);
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -263,13 +271,19 @@ export function readyReplicasFinal(facts: ReplicaFacts, expected: number): strin
   let viable = 0;
   const doomed = new Map<string, number>();
   const templateDoom = new Map<string, string>(); // ReplicaSet name → reason shared by its pods
+  const dooms = new Map<KubeObject, Doom | undefined>();
+  for (const pod of active) {
+    const doom = isPodReady(pod) ? undefined : podDoom(pod, facts);
+    dooms.set(pod, doom);
+    const rs = ownerOf(pod, 'ReplicaSet')?.name;
+    if (doom?.scope === 'template' && rs && !templateDoom.has(rs)) templateDoom.set(rs, doom.reason);
+  }
   for (const pod of active) {
     if (isPodReady(pod)) { ready++; continue; }
-    const doom = podDoom(pod, facts);
+    // A pod whose containers never started shares its template's fate (same image, same spec).
+    const doom = dooms.get(pod)?.reason ?? (neverStarted(pod) ? templateDoom.get(ownerOf(pod, 'ReplicaSet')?.name ?? '') : undefined);
     if (!doom) { viable++; continue; }
-    doomed.set(doom.reason, (doomed.get(doom.reason) ?? 0) + 1);
-    const rs = ownerOf(pod, 'ReplicaSet')?.name;
-    if (doom.scope === 'template' && rs) templateDoom.set(rs, doom.reason);
+    doomed.set(doom, (doomed.get(doom) ?? 0) + 1);
   }
   // Pods the ReplicaSets will still create: as doomed as their template, if it is.
   let future = 0;
