@@ -19,7 +19,7 @@ function cluster() {
     deployments: c.watch('Deployment', NS), pods: c.watch('Pod', NS), events: c.watch('Event', NS),
     replicaSets: c.watch('ReplicaSet', NS), hpas: c.watch('HorizontalPodAutoscaler', NS), nodes: c.watch('Node'),
   };
-  return { c, stores, ctx: { clock: systemClock, timeline: createTimeline(systemClock) } };
+  return { c, stores, ctx: { clock: systemClock, timeline: createTimeline(systemClock), finalConfirmMs: 20 } };
 }
 const budget = { ms: 600_000, label: 'condition budget "within 10 minutes"; step cap 600000ms' };
 

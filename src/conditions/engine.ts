@@ -16,6 +16,15 @@ import type { Timeline } from '../timeline/timeline.ts';
 import type { Condition, Observation } from './condition.ts';
 import type { Budget } from './deadline.ts';
 import { waitUntil } from './wait.ts';
+import type { WaitOutcome } from './wait.ts';
+
+/**
+ * How long a final state must persist before `eventually` gives up on it. Watch caches lag behind
+ * writes (the scale a step has just made may not be in the store yet: the old spec would look final)
+ * and a kubelet status may flap; a state still final after this long, through every change meanwhile,
+ * is final. Small against a budget of minutes, and well within the 15 s a student should wait.
+ */
+export const FINAL_CONFIRM_MS = 3_000;
 
 /** What the engine needs from its surroundings. */
 export interface EngineContext {
@@ -23,6 +32,8 @@ export interface EngineContext {
   timeline: Timeline;
   /** Aborts the wait (scenario interrupted). */
   signal?: AbortSignal;
+  /** Overrides FINAL_CONFIRM_MS (unit tests). */
+  finalConfirmMs?: number;
 }
 
 /** Outcome of a successful wait. */
@@ -117,9 +128,27 @@ async function waitFor(mode: Mode, condition: Condition, budget: Budget, ctx: En
     if (mode === 'eventually') return obs.ok || obs.final ? obs : undefined;
     return (mode === 'throughout') !== obs.ok ? obs : undefined;
   };
+  // eventually: a final state ends the wait only once it has held for the confirmation window.
+  const confirmMs = ctx.finalConfirmMs ?? FINAL_CONFIRM_MS;
+  const stillFinal = (): Observation | undefined => {
+    changeAt = ctx.clock.now();
+    const obs = observe();
+    return obs.ok || !obs.final ? obs : undefined;
+  };
+  const untilMetOrFinal = async (): Promise<WaitOutcome<Observation>> => {
+    const deadline = ctx.clock.now() + budget.ms;
+    for (;;) {
+      const outcome = await waitUntil(condition.stores, probe, { timeoutMs: deadline - ctx.clock.now(), signal: ctx.signal });
+      if (!outcome.met || outcome.value.ok || mode !== 'eventually') return outcome;
+      const confirm = await waitUntil(condition.stores, stillFinal, { timeoutMs: Math.min(confirmMs, deadline - ctx.clock.now()), signal: ctx.signal });
+      if (!confirm.met) return { met: true, value: state.last ?? outcome.value }; // still final: the latest observation says why
+      if (confirm.value.ok) return confirm;
+      // It was not final after all (a stale cache, a flap): keep waiting.
+    }
+  };
   let outcome;
   try {
-    outcome = await waitUntil(condition.stores, probe, { timeoutMs: budget.ms, signal: ctx.signal });
+    outcome = await untilMetOrFinal();
   } catch (err) {
     throw failure(matcher, expected, 'Aborted:  the run was interrupted', err);
   }
