@@ -30,7 +30,7 @@ describe('deploymentReadyReplicas on a final state', () => {
       const [first, header] = err.message.split('\n');
       assert.match(first ?? '', /^Cause: {4}pod nopull-never-\S+ container app: ErrImageNeverPull: Container image "kubeproof\/demo-app:9\.9\.9" is not present with pull policy of Never \(kubelet\) \(and 1 more pod\)$/);
       assert.match(header ?? '', /^expect\(apps\/v1\/Deployment vd-scratch\/nopull-never\)\.toHaveReadyReplicas\(2\) failed$/);
-      assert.match(err.message, /\nFinal: {4}gave up after \S+ of 10m00s: at most 0 of the 2 expected ready replicas can ever exist: 2 pods can never become ready: image "kubeproof\/demo-app:9\.9\.9" is on no node and its pull policy is Never \(ErrImageNeverPull\) \(condition budget/);
+      assert.match(err.message, /\nFinal: {4}gave up after \S+ of 10m00s, the state final since \+\d+\.\ds: at most 0 of the 2 expected ready replicas can ever exist: 2 pods can never become ready: image "kubeproof\/demo-app:9\.9\.9" is on no node and its pull policy is Never \(ErrImageNeverPull\) \(condition budget/);
       return true;
     });
   });
@@ -43,7 +43,7 @@ describe('deploymentReadyReplicas on a final state', () => {
     c.put({ ...d, status: { ...d.status, readyReplicas: 1 } });
     await assert.rejects(eventually(deploymentReadyReplicas(stores, NS, 'crash', 3), budget, ctx), (err: ConditionError) => {
       assert.match(err.message, /^Cause: {4}at most 1 of the 3 expected ready replicas can ever exist: deployment "crash" asks for 1 replica \(spec\.replicas\) and no HorizontalPodAutoscaler targets it\n/);
-      assert.match(err.message, /\nFinal: {4}gave up after \S+ of 10m00s: the cause above cannot change by itself \(condition budget/);
+      assert.match(err.message, /\nFinal: {4}gave up after \S+ of 10m00s, the state final since \+\d+\.\ds: the cause above cannot change by itself \(condition budget/);
       return true;
     });
   });

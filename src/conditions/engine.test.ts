@@ -92,7 +92,7 @@ describe('eventually on a final state', () => {
     set('final');
     await assert.rejects(eventually(condition, budget(60_000), ctx), (err: ConditionError) => {
       assert.match(err.message, /^Cause: {4}the cluster says so\n/);
-      assert.match(err.message, /\nFinal: {4}gave up after \S+ of 1m00s: it says final \(condition budget/);
+      assert.match(err.message, /\nFinal: {4}gave up after \S+ of 1m00s, the state final since \+\d+\.\ds: it says final \(condition budget/);
       return true;
     });
   });

@@ -11,7 +11,7 @@
 import { ConditionError } from '../failure/failure.ts';
 import type { Failure } from '../failure/failure.ts';
 import type { Clock } from '../util/clock.ts';
-import { formatMs } from '../util/duration.ts';
+import { formatMs, formatOffset } from '../util/duration.ts';
 import type { Timeline } from '../timeline/timeline.ts';
 import type { Condition, Observation } from './condition.ts';
 import type { Budget } from './deadline.ts';
@@ -135,11 +135,13 @@ async function waitFor(mode: Mode, condition: Condition, budget: Budget, ctx: En
     const obs = observe();
     return obs.ok || !obs.final ? obs : undefined;
   };
+  let finalSinceT = state.startT;
   const untilMetOrFinal = async (): Promise<WaitOutcome<Observation>> => {
     const deadline = ctx.clock.now() + budget.ms;
     for (;;) {
       const outcome = await waitUntil(condition.stores, probe, { timeoutMs: deadline - ctx.clock.now(), signal: ctx.signal });
       if (!outcome.met || outcome.value.ok || mode !== 'eventually') return outcome;
+      finalSinceT = state.lastObservationT;
       const confirm = await waitUntil(condition.stores, stillFinal, { timeoutMs: Math.min(confirmMs, deadline - ctx.clock.now()), signal: ctx.signal });
       if (!confirm.met) return { met: true, value: state.last ?? outcome.value }; // still final: the latest observation says why
       if (confirm.value.ok) return confirm;
@@ -161,7 +163,8 @@ async function waitFor(mode: Mode, condition: Condition, budget: Budget, ctx: En
     }
     if (outcome.met) {
       const why = outcome.value.final === outcome.value.cause ? 'the cause above cannot change by itself' : outcome.value.final;
-      throw failure(matcher, expected, `Final:    gave up after ${at} of ${formatMs(budget.ms)}: ${why} (${budget.label})`);
+      const elapsed = formatMs(ctx.timeline.offsetNow() - state.startT);
+      throw failure(matcher, expected, `Final:    gave up after ${elapsed} of ${formatMs(budget.ms)}, the state final since ${formatOffset(finalSinceT)}: ${why} (${budget.label})`);
     }
     throw failure(matcher, expected, `Timeout:  ${budget.ms}ms (${budget.label})`);
   }

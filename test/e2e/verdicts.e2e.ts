@@ -6,6 +6,7 @@
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attachmentsOf, kube, runCli, runIdOf, untilRunNamespacesGone } from './helpers.ts';
@@ -35,10 +36,25 @@ function verdictsOf(stdout: string): Map<string, Verdict> {
   return found;
 }
 
-/** Seconds into the budget at which a final state ended the wait ("Final:    gave up after 2.1s of 2m00s: …"). */
-function finalAfter(v: Verdict): number | undefined {
-  const m = /^Final: {4}gave up after (\d+(?:\.\d+)?)(ms|s) of 2m00s/.exec(v.lines.find((l) => l.startsWith('Final:')) ?? '');
-  return m ? Number(m[1]) / (m[2] === 'ms' ? 1000 : 1) : undefined;
+/** "Final:    gave up after 3.1s of 2m00s, the state final since +4.2s: …" → seconds into the budget, and the offset (s) since which the state was final. */
+function finalLine(v: Verdict): { after: number; sinceT: number } | undefined {
+  const m = /^Final: {4}gave up after (\d+(?:\.\d+)?)(ms|s) of 2m00s, the state final since \+(\d+\.\d)s: /.exec(v.lines.find((l) => l.startsWith('Final:')) ?? '');
+  return m ? { after: Number(m[1]) / (m[2] === 'ms' ? 1000 : 1), sinceT: Number(m[3]) } : undefined;
+}
+
+/** The timeline of each scenario, by name (from the run's cucumber messages). */
+function timelinesByName(file: string): Map<string, Array<Record<string, any>>> {
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+  const pickles = new Map(lines.filter((m) => m.pickle).map((m) => [m.pickle.id, m.pickle.name as string]));
+  const cases = new Map(lines.filter((m) => m.testCase).map((m) => [m.testCase.id, m.testCase.pickleId as string]));
+  const started = new Map(lines.filter((m) => m.testCaseStarted).map((m) => [m.testCaseStarted.id, m.testCaseStarted.testCaseId as string]));
+  const out = new Map<string, Array<Record<string, any>>>();
+  for (const m of lines) {
+    if (m.attachment?.fileName !== 'timeline.json') continue;
+    const name = pickles.get(cases.get(started.get(m.attachment.testCaseStartedId) ?? '') ?? '') ?? '?';
+    out.set(name, (JSON.parse(m.attachment.body) as { events: Array<Record<string, any>> }).events);
+  }
+  return out;
 }
 
 describe('verdicts: broken copies FAIL with the cause first, final states at once', { concurrency: false }, () => {
@@ -90,9 +106,13 @@ describe('verdicts: broken copies FAIL with the cause first, final states at onc
       assert.equal(v.verdict, 'FAIL', v.lines.join('\n'));
       assert.match(v.lines[0] ?? '', cause);
       assert.match(v.lines.find((l) => l.startsWith('Final:')) ?? v.lines.join('\n'), final);
-      const after = finalAfter(v);
-      assert.ok(after !== undefined && after < 120, v.lines.join('\n'));
-      t.diagnostic(`verdict ${after}s into the 120 s budget`);
+      const parsed = finalLine(v);
+      assert.ok(parsed && parsed.after < 120, v.lines.join('\n'));
+      // The goal: the verdict within 15 s of the state being final (the engine confirms it for 3 s).
+      const failedT = timelinesByName(messages).get(name)?.find((e) => e.kind === 'condition.failed')?.t as number;
+      const afterFinal = failedT / 1000 - parsed.sinceT;
+      assert.ok(afterFinal >= 0 && afterFinal <= 15, `verdict ${afterFinal.toFixed(1)}s after the state was seen final`);
+      t.diagnostic(`verdict ${parsed.after}s into the 120 s budget, ${afterFinal.toFixed(1)}s after the state was seen final`);
     });
   }
 
