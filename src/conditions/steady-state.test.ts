@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { serviceCause } from '../cluster/causes.ts';
 import { kindOf } from '../failure/failure.ts';
-import { checkSteadyState, describeBaseline } from './steady-state.ts';
+import { baselineFromTimeline, checkSteadyState, describeBaseline } from './steady-state.ts';
+import type { TimelineEvent } from '../timeline/events.ts';
 
 describe('checkSteadyState', () => {
   // The broken copy "a Service whose selector matches no pod": 20 req/s, every request refused before the node was paused.
@@ -47,5 +48,22 @@ describe('checkSteadyState', () => {
 describe('describeBaseline', () => {
   it('says when nothing was sent', () => {
     assert.equal(describeBaseline({ target: 's', requests: 0, failed: 0 }), 'no requests were sent before the fault');
+  });
+});
+
+describe('baselineFromTimeline', () => {
+  const at = (t: number, e: Record<string, unknown>): TimelineEvent => ({ t, at: '', ...e }) as TimelineEvent;
+  const target = 'service/api (127.0.0.1:30080)';
+  const events: TimelineEvent[] = [
+    at(2_000, { kind: 'load.started', target, detail: '20 req/s for 2m' }),
+    ...[0, 1, 2, 3].map((second) => at(3_100 + second * 1000, { kind: 'load.second', target, second, requests: 20, errors: second === 3 ? 20 : 19 })),
+  ];
+  it('sums the seconds of the running load that ended before the fault', () => {
+    assert.deepEqual(baselineFromTimeline(events, 5_500), { target, requests: 60, failed: 57, fromT: 2_000, toT: 5_500 });
+    assert.equal(checkSteadyState({ ...baselineFromTimeline(events, 6_000)!, fault: 'node-pause' })?.kind, 'fail');
+  });
+  it('has no baseline without a running load', () => {
+    assert.equal(baselineFromTimeline([], 5_000), undefined);
+    assert.equal(baselineFromTimeline([...events, at(7_000, { kind: 'load.stopped', target })], 8_000), undefined);
   });
 });

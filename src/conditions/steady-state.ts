@@ -7,6 +7,7 @@
  * with what they measured (docs/runner.md, "Steady state before the fault").
  */
 import { ConditionError } from '../failure/failure.ts';
+import type { TimelineEvent } from '../timeline/events.ts';
 import { formatOffset } from '../util/duration.ts';
 
 /** What the traffic looked like before the fault, and what the target Service had to serve it. */
@@ -74,4 +75,26 @@ export function checkSteadyState(b: Baseline, rule: SteadyStateRule = DEFAULT_ST
     ...(cause ? { cause } : {}),
     hint: 'fix what fails before any fault first; the fault was not worth injecting',
   });
+}
+
+/**
+ * The baseline of the load running at `toT`, from the timeline alone: the `load.second` entries of the
+ * last `load.started` target before `toT` whose second ended by then (failure kinds are not in them).
+ * Undefined when no load ran, so a fault step can call it whether or not the scenario has load.
+ */
+export function baselineFromTimeline(events: readonly TimelineEvent[], toT: number): Baseline | undefined {
+  let started: Extract<TimelineEvent, { kind: 'load.started' }> | undefined;
+  for (const e of events) if (e.kind === 'load.started' && e.t <= toT) started = e;
+  if (!started) return undefined;
+  const from = started;
+  if (events.some((e) => e.kind === 'load.stopped' && e.target === from.target && e.t >= from.t && e.t <= toT)) return undefined;
+  let requests = 0;
+  let failed = 0;
+  for (const e of events) {
+    if (e.kind !== 'load.second' || e.target !== from.target || e.t < from.t) continue;
+    if (from.t + (e.second + 1) * 1000 > toT) continue;
+    requests += e.requests;
+    failed += e.errors;
+  }
+  return { target: from.target, requests, failed, fromT: from.t, toT };
 }
