@@ -66,4 +66,7 @@ describe('baselineFromTimeline', () => {
     assert.equal(baselineFromTimeline([], 5_000), undefined);
     assert.equal(baselineFromTimeline([...events, at(7_000, { kind: 'load.stopped', target })], 8_000), undefined);
   });
+  it('judges only the first fault under a load: a second fault follows the first on purpose', () => {
+    assert.equal(baselineFromTimeline([...events, at(6_500, { kind: 'fault.injected', fault: 'pod-kill', target: 'deployment/api' })], 8_000), undefined);
+  });
 });

@@ -80,7 +80,8 @@ export function checkSteadyState(b: Baseline, rule: SteadyStateRule = DEFAULT_ST
 /**
  * The baseline of the load running at `toT`, from the timeline alone: the `load.second` entries of the
  * last `load.started` target before `toT` whose second ended by then (failure kinds are not in them).
- * Undefined when no load ran, so a fault step can call it whether or not the scenario has load.
+ * Undefined when no load runs, or when a fault was already injected under it (the baseline is what
+ * came before the first fault), so every fault step can call it.
  */
 export function baselineFromTimeline(events: readonly TimelineEvent[], toT: number): Baseline | undefined {
   let started: Extract<TimelineEvent, { kind: 'load.started' }> | undefined;
@@ -88,6 +89,8 @@ export function baselineFromTimeline(events: readonly TimelineEvent[], toT: numb
   if (!started) return undefined;
   const from = started;
   if (events.some((e) => e.kind === 'load.stopped' && e.target === from.target && e.t >= from.t && e.t <= toT)) return undefined;
+  // Only the first fault under this load is judged against the baseline: later ones follow a fault on purpose.
+  if (events.some((e) => e.kind === 'fault.injected' && e.t >= from.t && e.t <= toT)) return undefined;
   let requests = 0;
   let failed = 0;
   for (const e of events) {
