@@ -23,6 +23,7 @@ import { revertScope } from '../journal/revert.ts';
 import { UNDOS } from '../registry.ts';
 import { generateAllureReport } from '../report/allure.ts';
 import { createRunModel } from '../report/run-model.ts';
+import { displayUri } from '../util/display-path.ts';
 import { formatMs } from '../util/duration.ts';
 import { newSeed } from '../util/rng.ts';
 import { ensureFixtureImages, ensureOwnCluster, fixturesUsed, targetsOwnCluster } from '../testbed/own-cluster.ts';
@@ -35,6 +36,9 @@ import { describeFaultStep, describeLoadStep, loadGenerator, loadStepProblem } f
 import type { SupportLibrary } from './dry-run.ts';
 
 const cwd = process.cwd();
+/** Feature paths as typed on the command line: features outside the checkout print under them, not as "../../…". */
+let givenPaths: readonly string[] = [];
+const showUri = (uri: string): string => displayUri(uri, cwd, givenPaths);
 const say = (line = ''): void => { process.stderr.write(`${line}\n`); };
 const nullStream = (): Writable => new Writable({ write: (_c, _e, cb) => cb() });
 
@@ -67,7 +71,7 @@ async function dryPass(config: IRunOptions, environment: IRunEnvironment): Promi
     }
     if (e.pickle) {
       const p = e.pickle;
-      scenarios.set(p.id, { name: p.name, uri: p.uri, line: lineOf.get(p.astNodeIds[0] ?? '') ?? 0, tags: p.tags.map((t) => t.name), steps: p.steps.map((s) => s.text) });
+      scenarios.set(p.id, { name: p.name, uri: showUri(p.uri), line: lineOf.get(p.astNodeIds[0] ?? '') ?? 0, tags: p.tags.map((t) => t.name), steps: p.steps.map((s) => s.text) });
       for (const s of p.steps) { stepText.set(s.id, s.text); pickleOfStep.set(s.id, p.id); }
     }
   }
@@ -156,6 +160,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   // CLI paths replace the profile's paths (cucumber 13 would merge them and run both).
   if (args.paths.length) runConfiguration.sources.paths = args.paths;
+  givenPaths = args.paths;
 
   let sources: Awaited<ReturnType<typeof loadSources>>;
   try {
@@ -167,7 +172,7 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError(`cannot select scenarios: ${String((inner as Error)?.message ?? inner).split('\n')[0]}`);
   }
   const parseError = sources.errors[0];
-  if (parseError) throw new UsageError(`malformed feature file ${parseError.uri} line ${parseError.location.line}: ${parseError.message.split('\n').pop()?.trim() ?? parseError.message}`);
+  if (parseError) throw new UsageError(`malformed feature file ${showUri(parseError.uri)} line ${parseError.location.line}: ${parseError.message.split('\n').pop()?.trim() ?? parseError.message}`);
   if (sources.plan.length === 0) {
     const tags = runConfiguration.sources.tagExpression;
     throw new UsageError(`no scenario matched${tags ? ` the tag expression "${tags}"` : ''}${runConfiguration.sources.names.length ? ` and names ${runConfiguration.sources.names.join(', ')}` : ''} in ${runConfiguration.sources.paths.join(', ')}`);
@@ -249,8 +254,9 @@ async function main(argv: readonly string[]): Promise<number> {
   runConfiguration.formats.options = {
     ...runConfiguration.formats.options,
     environmentInfo: { ...(runConfiguration.formats.options.environmentInfo as object), kubeContext: client.contextName, kubernetes: version, seed: String(seed), runId },
+    kubeproofFeaturePaths: [...givenPaths],
   };
-  const model = createRunModel();
+  const model = createRunModel({ displayUri: showUri });
   let runError: unknown;
   try {
     await runCucumber({ ...runConfiguration, support }, environment, (e) => model.ingest(e));

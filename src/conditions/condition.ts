@@ -28,4 +28,9 @@ export interface Condition {
   observe(): Observation;
   /** What to look at when it fails (ours, not the cluster's), if the condition knows better than the step. */
   hint?: string;
+  /**
+   * The objects the failure is about, as the timeline names them ("pod/api-7c9-x", "deployment/api"):
+   * their warning events lead the failure's timeline excerpt.
+   */
+  about?(): readonly string[];
 }

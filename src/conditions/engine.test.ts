@@ -71,6 +71,46 @@ describe('eventually', () => {
   });
 });
 
+describe('eventually on a final state', () => {
+  // A condition over one ConfigMap: "final" while data.state is "final", met when it is "ok".
+  const watching = () => {
+    const cluster = createFakeCluster();
+    const store = cluster.watch('ConfigMap', NS);
+    const set = (state: string) => cluster.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: NS }, data: { state } });
+    const condition = {
+      subject: 'v1/ConfigMap kp-test/c', matcher: 'toBeOk()', expectation: 'state ok', stores: [store],
+      observe: () => {
+        const state = String((store.get('c')?.data as { state?: string } | undefined)?.state ?? 'none');
+        return { ok: state === 'ok', received: `state ${state}`, ...(state === 'final' ? { final: 'it says final', cause: 'the cluster says so' } : {}) };
+      },
+    };
+    return { set, condition, ctx: { clock: systemClock, timeline: createTimeline(systemClock), finalConfirmMs: 200 } };
+  };
+
+  it('fails once the state has stayed final through the confirmation window, cause first', async () => {
+    const { set, condition, ctx } = watching();
+    set('final');
+    await assert.rejects(eventually(condition, budget(60_000), ctx), (err: ConditionError) => {
+      assert.match(err.message, /^Cause: {4}the cluster says so\n/);
+      assert.match(err.message, /\nFinal: {4}gave up after \S+ of 1m00s, the state final since \+\d+\.\ds: it says final \(condition budget/);
+      return true;
+    });
+  });
+
+  it('keeps waiting when a state that looked final changes within the window (a stale cache), and passes', async () => {
+    const { set, condition, ctx } = watching();
+    set('final');
+    const waiting = eventually(condition, budget(60_000), ctx);
+    await new Promise((r) => setImmediate(r));
+    set('starting');
+    set('final');
+    set('ok');
+    const result = await waiting;
+    assert.ok(result.attempts >= 4);
+    assert.equal(ctx.timeline.last('condition.failed'), undefined);
+  });
+});
+
 describe('throughout', () => {
   it('fails at the first violation, without waiting for the phase to end', async () => {
     const { cluster, condition, ctx } = setup();

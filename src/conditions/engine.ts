@@ -11,11 +11,20 @@
 import { ConditionError } from '../failure/failure.ts';
 import type { Failure } from '../failure/failure.ts';
 import type { Clock } from '../util/clock.ts';
-import { formatMs } from '../util/duration.ts';
+import { formatMs, formatOffset } from '../util/duration.ts';
 import type { Timeline } from '../timeline/timeline.ts';
 import type { Condition, Observation } from './condition.ts';
 import type { Budget } from './deadline.ts';
 import { waitUntil } from './wait.ts';
+import type { WaitOutcome } from './wait.ts';
+
+/**
+ * How long a final state must persist before `eventually` gives up on it. Watch caches lag behind
+ * writes (the scale a step has just made may not be in the store yet: the old spec would look final)
+ * and a kubelet status may flap; a state still final after this long, through every change meanwhile,
+ * is final. Small against a budget of minutes, and well within the 15 s a student should wait.
+ */
+export const FINAL_CONFIRM_MS = 3_000;
 
 /** What the engine needs from its surroundings. */
 export interface EngineContext {
@@ -23,6 +32,8 @@ export interface EngineContext {
   timeline: Timeline;
   /** Aborts the wait (scenario interrupted). */
   signal?: AbortSignal;
+  /** Overrides FINAL_CONFIRM_MS (unit tests). */
+  finalConfirmMs?: number;
 }
 
 /** Outcome of a successful wait. */
@@ -36,11 +47,22 @@ export interface WaitResult {
 
 type Mode = 'eventually' | 'throughout' | 'never' | 'now';
 
-/** Lines of the timeline around a wait: since the last fault before it, else the few seconds before it. */
-export function timelineAround(timeline: Timeline, startT: number): { title: string; lines: string[] } {
+/**
+ * Lines of the timeline around a wait: since the last fault before it, else the few seconds before it;
+ * warnings about the objects the condition is `about` first.
+ */
+export function timelineAround(timeline: Timeline, startT: number, about?: readonly string[]): { title: string; lines: string[] } {
   const fault = timeline.last('fault.injected', (e) => e.t <= timeline.offsetNow());
   const since = fault ? Math.min(fault.t, startT) : Math.max(0, startT - 5_000);
-  return { title: fault ? 'Timeline (since fault)' : 'Timeline (since the wait began)', lines: timeline.excerpt(since) };
+  return { title: fault ? 'Timeline (since fault)' : 'Timeline (since the wait began)', lines: timeline.excerpt(since, undefined, undefined, about) };
+}
+
+function aboutOf(condition: Condition): readonly string[] | undefined {
+  try {
+    return condition.about?.();
+  } catch {
+    return undefined; // the excerpt is evidence: it never replaces the failure
+  }
 }
 
 /** Bookkeeping shared by every mode: attempts, the last observation and when it last changed. */
@@ -72,7 +94,7 @@ function observer(condition: Condition, ctx: EngineContext) {
       attempts: { count: state.attempts, lastT: state.lastObservationT },
       ...(state.last?.cause ? { cause: state.last.cause } : {}),
       ...(condition.hint ? { hint: condition.hint } : {}),
-      timeline: timelineAround(ctx.timeline, startT),
+      timeline: timelineAround(ctx.timeline, startT, aboutOf(condition)),
       ...(causedBy !== undefined ? { causedBy } : {}),
     };
     return new ConditionError(f);
@@ -106,9 +128,29 @@ async function waitFor(mode: Mode, condition: Condition, budget: Budget, ctx: En
     if (mode === 'eventually') return obs.ok || obs.final ? obs : undefined;
     return (mode === 'throughout') !== obs.ok ? obs : undefined;
   };
+  // eventually: a final state ends the wait only once it has held for the confirmation window.
+  const confirmMs = ctx.finalConfirmMs ?? FINAL_CONFIRM_MS;
+  const stillFinal = (): Observation | undefined => {
+    changeAt = ctx.clock.now();
+    const obs = observe();
+    return obs.ok || !obs.final ? obs : undefined;
+  };
+  let finalSinceT = state.startT;
+  const untilMetOrFinal = async (): Promise<WaitOutcome<Observation>> => {
+    const deadline = ctx.clock.now() + budget.ms;
+    for (;;) {
+      const outcome = await waitUntil(condition.stores, probe, { timeoutMs: deadline - ctx.clock.now(), signal: ctx.signal });
+      if (!outcome.met || outcome.value.ok || mode !== 'eventually') return outcome;
+      finalSinceT = state.lastObservationT;
+      const confirm = await waitUntil(condition.stores, stillFinal, { timeoutMs: Math.min(confirmMs, deadline - ctx.clock.now()), signal: ctx.signal });
+      if (!confirm.met) return { met: true, value: state.last ?? outcome.value }; // still final: the latest observation says why
+      if (confirm.value.ok) return confirm;
+      // It was not final after all (a stale cache, a flap): keep waiting.
+    }
+  };
   let outcome;
   try {
-    outcome = await waitUntil(condition.stores, probe, { timeoutMs: budget.ms, signal: ctx.signal });
+    outcome = await untilMetOrFinal();
   } catch (err) {
     throw failure(matcher, expected, 'Aborted:  the run was interrupted', err);
   }
@@ -119,7 +161,11 @@ async function waitFor(mode: Mode, condition: Condition, budget: Budget, ctx: En
       ctx.timeline.record({ kind: 'condition.met', subject: condition.subject, expectation: condition.expectation, latencyMs: detectionMs });
       return { ...done(), detectionMs };
     }
-    if (outcome.met) throw failure(matcher, expected, `Final:    gave up after ${at} of ${formatMs(budget.ms)}: ${outcome.value.final} (${budget.label})`);
+    if (outcome.met) {
+      const why = outcome.value.final === outcome.value.cause ? 'the cause above cannot change by itself' : outcome.value.final;
+      const elapsed = formatMs(ctx.timeline.offsetNow() - state.startT);
+      throw failure(matcher, expected, `Final:    gave up after ${elapsed} of ${formatMs(budget.ms)}, the state final since ${formatOffset(finalSinceT)}: ${why} (${budget.label})`);
+    }
     throw failure(matcher, expected, `Timeout:  ${budget.ms}ms (${budget.label})`);
   }
   if (outcome.met) {

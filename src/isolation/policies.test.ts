@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { describePolicy, policiesSelecting } from './policies.ts';
+import { describePolicy, describePolicySelectingNoPod, policiesSelecting, policiesSelectingNoPod } from './policies.ts';
 
 const demoShop = {
   metadata: { name: 'postgres-allow-api-auth' },
@@ -22,5 +22,18 @@ describe('policiesSelecting / describePolicy', () => {
 
   it('leaves out policies of the other direction', () => {
     assert.deepEqual(policiesSelecting([demoShop], { app: 'postgres' }, 'Egress'), []);
+  });
+});
+
+describe('policiesSelectingNoPod / describePolicySelectingNoPod', () => {
+  const typo = { ...demoShop, spec: { ...demoShop.spec, podSelector: { matchLabels: { app: 'postgress' } } } };
+  const pods = [{ metadata: { name: 'postgres-0', labels: { app: 'postgres' } } }, { metadata: { name: 'api-1', labels: { app: 'api' } } }];
+  it('finds a policy whose podSelector matches no pod, and only that one', () => {
+    assert.deepEqual(policiesSelectingNoPod([demoShop, typo, denyAll], pods).map((p) => p.spec.podSelector), [{ matchLabels: { app: 'postgress' } }]);
+    assert.deepEqual(policiesSelectingNoPod([denyAll], []).length, 1, 'an empty namespace: even {} selects nothing');
+  });
+  it('names it with its selector and the labels the pods do have', () => {
+    assert.equal(describePolicySelectingNoPod(typo, 'kp-x', 'app=postgres; app=api'),
+      'NetworkPolicy "postgres-allow-api-auth" selects app=postgress, which matches no pod in namespace kp-x (pods\' labels: app=postgres; app=api), so it isolates nothing');
   });
 });

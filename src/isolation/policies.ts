@@ -41,3 +41,17 @@ export function policiesSelecting(policies: readonly KubeObject[], labels: Recor
     return types.includes(direction) && labelSelectorMatches(p.spec?.podSelector ?? {}, labels);
   });
 }
+
+/** Policies whose podSelector matches none of `pods` (a typo in a label, most often): they isolate nothing. */
+export function policiesSelectingNoPod(policies: readonly KubeObject[], pods: readonly KubeObject[]): KubeObject[] {
+  return policies.filter((p) => !pods.some((pod) => labelSelectorMatches(p.spec?.podSelector ?? {}, pod.metadata?.labels ?? {})));
+}
+
+/**
+ * `NetworkPolicy "db-allow-api" selects app=dbb, which matches no pod in namespace kp-x (pods' labels:
+ * app=db; app=client), so it isolates nothing` — the clue a student needs when a path they meant to
+ * block is open.
+ */
+export function describePolicySelectingNoPod(policy: KubeObject, namespace: string, podLabels: string): string {
+  return `NetworkPolicy "${policy.metadata?.name}" selects ${formatSelector(policy.spec?.podSelector)}, which matches no pod in namespace ${namespace} (${podLabels ? `pods' labels: ${podLabels}` : 'it has no pod'}), so it isolates nothing`;
+}

@@ -6,8 +6,8 @@ import type { KubeObject } from '../cluster/types.ts';
 import { createTimeline } from '../timeline/timeline.ts';
 import { systemClock } from '../util/clock.ts';
 import { parseAccessTable } from './access-table.ts';
-import { FaultError } from '../failure/failure.ts';
-import { formatResults, probePaths } from './reachability.ts';
+import { ConditionError, FaultError } from '../failure/failure.ts';
+import { accessSummary, expectAccess, formatResults, probePaths } from './reachability.ts';
 
 const NS = 'kp-abc123-probe-retry-1';
 
@@ -82,5 +82,46 @@ describe('probePaths: a probe pod lost to its node is retried once', () => {
       assert.match(err.message, /probe pods were lost twice, so these paths were not tested: probe pod .*-1 was deleted before it finished .*; retried as .*-1-r, and the retry was lost too: probe pod .*-1-r was deleted before it finished/);
       return true;
     });
+  });
+});
+
+describe('expectAccess: the cause of an unexpected path comes first', () => {
+  const env = (cluster: FakeCluster) => ({ client: cluster, timeline: createTimeline(systemClock), namespace: NS, resolveNamespace: () => NS });
+  const exitsBy = (codes: Record<string, number>) => (pod: KubeObject, c: FakeCluster): void => {
+    if (!pod.metadata?.name?.startsWith('probe-')) return; // the app's own pods keep running
+    const from = pod.metadata?.labels?.app ?? '';
+    exitWith(c, pod, 'w1', codes[from] ?? 0);
+  };
+  const app = (name: string, labels: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS, labels }, spec: { containers: [{ name: 'app', ports: [{ name: 'tcp', containerPort: 5432 }] }] }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } });
+  const service = (name: string, selector: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: NS }, spec: { selector, ports: [{ port: 5432, targetPort: 'tcp' }] } });
+
+  it('a path meant to be blocked is open: names the policy whose podSelector matches no pod', async () => {
+    const cluster = clusterWith(exitsBy({ api: 0, intruder: 0 }));
+    cluster.put(app('db-1', { app: 'db' }));
+    cluster.put(service('db', { app: 'db' }));
+    cluster.put({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'db-allow-api', namespace: NS }, spec: { podSelector: { matchLabels: { app: 'dbb' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }] }] } });
+    const rows = [{ from: 'app=api', to: 'service/db', port: '5432', expect: 'allowed' }, { from: 'app=intruder', to: 'service/db', port: '5432', expect: 'blocked' }];
+    await assert.rejects(expectAccess(env(cluster), rows, 5_000), (err: ConditionError) => {
+      const [first, header] = err.message.split('\n');
+      assert.equal(first, `Cause:    NetworkPolicy "db-allow-api" selects app=dbb, which matches no pod in namespace ${NS} (pods' labels: app=db), so it isolates nothing`);
+      assert.equal(header, `expect(networking.k8s.io/v1/NetworkPolicy ${NS}/*).toMatchAccessTable(2 paths: 1 allowed, 1 blocked) failed`);
+      assert.match(err.message, /\nReceived: 1 of 2 paths as expected; unexpected:\n {10}app=intruder → service\/db:5432 was ALLOWED, expected blocked .*; policies selecting db: none \(every ingress is allowed\); NetworkPolicy "db-allow-api" selects app=dbb/);
+      return true;
+    });
+  });
+
+  it('a Service whose selector matches no pod: the refused path names the selector and the pods\' labels', async () => {
+    const cluster = clusterWith(exitsBy({ client: 7 }));
+    cluster.put(app('web-1', { app: 'web', 'pod-template-hash': 'abc' }));
+    cluster.put(app('web-2', { app: 'web', 'pod-template-hash': 'abc' }));
+    cluster.put(service('web', { app: 'wbe' }));
+    await assert.rejects(expectAccess(env(cluster), [{ from: 'app=client', to: 'service/web', port: '5432', expect: 'allowed' }], 5_000),
+      (err: ConditionError) => err.message.startsWith('Cause:    service "web" selects no pod: selector app=wbe matches none of the 2 pods (labels app=web ×2)\n'));
+  });
+
+  it('counts the summary over the table\'s rows', () => {
+    const r = (state: 'allowed' | 'blocked', expect: 'allowed' | 'blocked') => ({ path: { row: 1, from: { namespaceAlias: undefined, labels: {}, text: 'app=a' }, to: { kind: 'service' as const, name: 'b', text: 'service/b' }, port: 80, expect }, exitCode: 0, verdict: { state, meaning: '' }, log: '', probe: 'p' });
+    assert.equal(accessSummary([r('allowed', 'allowed'), r('allowed', 'blocked'), r('blocked', 'blocked'), r('blocked', 'blocked'), r('allowed', 'allowed'), r('blocked', 'allowed')]), '4 of 6 paths as expected');
+    assert.match(formatResults([r('allowed', 'allowed')]), /^1 of 1 path as expected\n✔ app=a → service\/b:80 allowed/);
   });
 });

@@ -4,7 +4,8 @@
  * from a refused connection or a DNS failure. Waiting is watch-driven with one deadline for the batch.
  */
 import { randomBytes } from 'node:crypto';
-import { isNodeReady } from '../cluster/predicates.ts';
+import { podLabelSets, serviceCause } from '../cluster/causes.ts';
+import { isNodeReady, isPodLive } from '../cluster/predicates.ts';
 import type { ClusterClient, KubeObject, ObjectStore } from '../cluster/types.ts';
 import { waitUntil } from '../conditions/wait.ts';
 import { BUDGETS } from '../config/defaults.ts';
@@ -13,7 +14,7 @@ import type { Timeline } from '../timeline/timeline.ts';
 import { formatMs } from '../util/duration.ts';
 import { describePath, parseAccessTable } from './access-table.ts';
 import type { AccessPath } from './access-table.ts';
-import { describePolicy, policiesSelecting } from './policies.ts';
+import { describePolicy, describePolicySelectingNoPod, policiesSelecting, policiesSelectingNoPod } from './policies.ts';
 import { PROBE_BATCH_LABEL, PROBE_WINDOW_S, probePod } from './probe-pod.ts';
 import { interpretProbeExit, matchesExpectation } from './probe-result.ts';
 import type { ProbeVerdict } from './probe-result.ts';
@@ -206,34 +207,79 @@ export async function probePaths(env: ProbeEnv, paths: readonly AccessPath[], de
   }
 }
 
-/** One line per path for the report: verdict, exit code, attempts (from the probe's log). */
+/** "4 of 6 paths as expected" — counted over the table's rows, whatever the probes' retries. */
+export function accessSummary(results: readonly PathResult[]): string {
+  const ok = results.filter((r) => matchesExpectation(r.verdict.state, r.path.expect)).length;
+  return `${ok} of ${results.length} path${results.length === 1 ? '' : 's'} as expected`;
+}
+
+/** The report: the summary line, then one line per path (verdict, exit code, attempts from the probe's log). */
 export function formatResults(results: readonly PathResult[]): string {
-  return results.map((r) => {
+  const lines = results.map((r) => {
     const attempts = r.log.split('\n').filter((l) => l.startsWith('attempt ')).length;
     const mark = matchesExpectation(r.verdict.state, r.path.expect) ? '✔' : '✘';
     return `${mark} ${describePath(r.path)} ${r.verdict.state} (expected ${r.path.expect}; exit ${r.exitCode} after ${attempts} attempt${attempts === 1 ? '' : 's'})${r.retried ? `; ${r.retried}` : ''}`;
-  }).join('\n');
+  });
+  return [accessSummary(results), ...lines].join('\n');
 }
 
-/** The policies that decide a path, in words: ingress policies on the target, egress policies on the source. */
-async function policyContext(env: ProbeEnv, r: PathResult): Promise<string> {
+/** What the failure message reads about one namespace: its NetworkPolicies and its pods (probe pods left out). */
+interface NamespaceFacts {
+  policies: KubeObject[];
+  pods: KubeObject[];
+}
+
+function factsReader(env: ProbeEnv): (namespace: string) => Promise<NamespaceFacts> {
+  const cache = new Map<string, Promise<NamespaceFacts>>();
+  return (namespace) => {
+    let facts = cache.get(namespace);
+    if (!facts) {
+      facts = Promise.all([env.client.list('NetworkPolicy', { namespace }), env.client.list('Pod', { namespace })])
+        .then(([policies, pods]) => ({ policies, pods: pods.filter((p) => isPodLive(p) && !p.metadata?.labels?.[PROBE_BATCH_LABEL]) }));
+      cache.set(namespace, facts);
+    }
+    return facts;
+  };
+}
+
+/**
+ * The policies that decide a path, in words (ingress policies on the target, egress policies on the
+ * source), and the likeliest cause of the unexpected outcome: a target Service with no ready endpoint,
+ * or — for a path meant to be blocked that is open — a policy whose podSelector matches no pod.
+ */
+async function policyContext(env: ProbeEnv, r: PathResult, factsOf: (namespace: string) => Promise<NamespaceFacts>): Promise<{ context: string; cause?: string }> {
   const parts: string[] = [];
+  const causes: string[] = [];
   const t = r.path.to;
+  const here = await factsOf(env.namespace);
   if (t.kind === 'host') {
     parts.push(`"${t.name}" is a DNS name, so kubeproof did not look up the policies selecting it`);
   } else {
     const target = await env.client.get(t.kind === 'service' ? 'Service' : 'Pod', t.name, env.namespace);
     const labels: Record<string, string> | undefined = t.kind === 'service' ? target?.spec?.selector : target?.metadata?.labels;
+    const empty = target && t.kind === 'service' ? serviceCause(target, here.pods) : undefined;
+    if (empty) causes.push(empty);
     if (!labels) parts.push(`${t.text} ${target ? 'has no selector' : 'does not exist'}`);
     else {
-      const selecting = policiesSelecting(await env.client.list('NetworkPolicy', { namespace: env.namespace }), labels, 'Ingress');
+      const selecting = policiesSelecting(here.policies, labels, 'Ingress');
       parts.push(`policies selecting ${t.name}: ${selecting.length ? selecting.map(describePolicy).join('; ') : 'none (every ingress is allowed)'}`);
     }
   }
   const sourceNs = env.resolveNamespace(r.path.from.namespaceAlias);
-  const egress = policiesSelecting(await env.client.list('NetworkPolicy', { namespace: sourceNs }), r.path.from.labels, 'Egress');
+  const there = sourceNs === env.namespace ? here : await factsOf(sourceNs);
+  const egress = policiesSelecting(there.policies, r.path.from.labels, 'Egress');
   if (egress.length) parts.push(`egress policies selecting the source: ${egress.map(describePolicy).join('; ')}`);
-  return parts.join('; ');
+  if (r.verdict.state === 'allowed' && r.path.expect === 'blocked') {
+    const namespaces = sourceNs === env.namespace ? [[env.namespace, here] as const] : [[env.namespace, here] as const, [sourceNs, there] as const];
+    for (const [ns, facts] of namespaces) {
+      for (const policy of policiesSelectingNoPod(facts.policies, facts.pods)) {
+        const line = describePolicySelectingNoPod(policy, ns, podLabelSets(facts.pods));
+        parts.push(line);
+        causes.push(line);
+      }
+    }
+  }
+  return { context: parts.join('; '), ...(causes[0] ? { cause: causes[0] } : {}) };
 }
 
 /** Probes the table's paths; throws a ConditionError naming every path that did not behave as expected. */
@@ -245,22 +291,25 @@ export async function expectAccess(env: ProbeEnv, rows: ReadonlyArray<Record<str
   const wrong = results.filter((r) => !matchesExpectation(r.verdict.state, r.path.expect));
   const label = (r: PathResult): string => r.verdict.state === 'dns-failure' ? 'a DNS FAILURE' : r.verdict.state.toUpperCase();
   if (wrong.length === 0) {
-    env.timeline.record({ kind: 'condition.met', subject: `network access in ${env.namespace}`, expectation: `${paths.length} path(s) as expected` });
+    env.timeline.record({ kind: 'condition.met', subject: `network access in ${env.namespace}`, expectation: `all ${paths.length} path(s) as expected` });
     return results;
   }
-  const lines = await Promise.all(wrong.map(async (r) => {
-    const context = await policyContext(env, r).catch((err: Error) => `(policies could not be listed: ${err.message})`);
-    return `${describePath(r.path)} was ${label(r)}, expected ${r.path.expect} (exit ${r.exitCode}: ${r.verdict.meaning}); ${context}${r.retried ? `; ${r.retried}` : ''}`;
+  const factsOf = factsReader(env);
+  const explained = await Promise.all(wrong.map(async (r) => {
+    const { context, cause } = await policyContext(env, r, factsOf).catch((err: Error) => ({ context: `(policies could not be listed: ${err.message})`, cause: undefined }));
+    return { line: `${describePath(r.path)} was ${label(r)}, expected ${r.path.expect} (exit ${r.exitCode}: ${r.verdict.meaning}); ${context}${r.retried ? `; ${r.retried}` : ''}`, cause };
   }));
-  env.timeline.record({ kind: 'condition.failed', subject: `network access in ${env.namespace}`, expectation: `${paths.length} path(s) as expected` });
-  const ok = results.length - wrong.length;
+  env.timeline.record({ kind: 'condition.failed', subject: `network access in ${env.namespace}`, expectation: `all ${paths.length} path(s) as expected` });
+  const cause = explained.find((e) => e.cause)?.cause;
+  const allowed = paths.filter((p) => p.expect === 'allowed').length;
   throw new ConditionError({
     subject: `networking.k8s.io/v1/NetworkPolicy ${env.namespace}/*`,
-    matcher: `toAllowOnly(${paths.filter((p) => p.expect === 'allowed').length} of ${paths.length} paths)`,
+    matcher: `toMatchAccessTable(${paths.length} path${paths.length === 1 ? '' : 's'}: ${allowed} allowed, ${paths.length - allowed} blocked)`,
     expected: paths.map((p) => `${describePath(p)} ${p.expect}`).join('\n'),
-    received: `${ok} of ${results.length} paths as expected; unexpected:\n${lines.join('\n')}`,
+    received: `${accessSummary(results)}; unexpected:\n${explained.map((e) => e.line).join('\n')}`,
+    ...(cause ? { cause } : {}),
     since: endT,
-    verdict: `Probed:   ${results.length} paths in parallel, each retried for ${PROBE_WINDOW_S}s (only a connect timeout counts as blocked)`,
+    verdict: `Probed:   ${results.length} path${results.length === 1 ? '' : 's'} in parallel, each retried for ${PROBE_WINDOW_S}s (only a connect timeout counts as blocked)`,
     attempts: { count: results.length, lastT: endT },
     timeline: { title: 'Timeline (since the probes began)', lines: env.timeline.excerpt(startT) },
   });

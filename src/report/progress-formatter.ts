@@ -1,5 +1,6 @@
 /** Stdout formatter: one line per finished scenario, "[i/n] VERDICT name (time)", details for non-passes. */
 import type { FormatterPlugin } from '@cucumber/cucumber/api';
+import { displayUri } from '../util/display-path.ts';
 import { formatMs } from '../util/duration.ts';
 import { createRunModel } from './run-model.ts';
 import type { ScenarioResult } from './run-model.ts';
@@ -17,8 +18,10 @@ export function progressLine(result: ScenarioResult, index: number, total: numbe
 
 const plugin = {
   type: 'formatter',
-  formatter({ on, write }) {
-    const model = createRunModel();
+  formatter({ on, write, options }) {
+    // The feature paths as the user typed them (the CLI passes them as a format option).
+    const given = (options as { kubeproofFeaturePaths?: string[] } | undefined)?.kubeproofFeaturePaths ?? [];
+    const model = createRunModel({ displayUri: (uri) => displayUri(uri, process.cwd(), given) });
     model.onFinished((result, index) => write(progressLine(result, index, model.total())));
     on('message', (envelope) => model.ingest(envelope));
   },

@@ -53,4 +53,10 @@ describe('createRunModel', () => {
     scenario('1', 'odd', 'SKIPPED').forEach((e) => model.ingest(e));
     assert.equal(model.results()[0]?.verdict, 'ERROR');
   });
+
+  it('prints each scenario\'s feature path as displayUri says', () => {
+    const model = createRunModel({ displayUri: (uri) => `/given/${uri}` });
+    scenario('1', 'heals', 'PASSED').forEach((e) => model.ingest(e));
+    assert.equal(model.results()[0]?.uri, '/given/features/x.feature');
+  });
 });

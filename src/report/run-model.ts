@@ -39,8 +39,9 @@ export interface RunModel {
   onFinished(listener: (result: ScenarioResult, index: number) => void): void;
 }
 
-/** Creates an empty model. */
-export function createRunModel(): RunModel {
+/** Creates an empty model; `displayUri` says how to print a feature's path (default: cucumber's uri). */
+export function createRunModel(options: { displayUri?: (uri: string) => string } = {}): RunModel {
+  const show = options.displayUri ?? ((uri: string): string => uri);
   const pickles = new Map<string, { name: string; uri: string; line: number; astNodeIds: readonly string[] }>();
   const lineOf = new Map<string, number>();
   const testCases = new Map<string, string>(); // testCase id → pickle id
@@ -65,7 +66,7 @@ export function createRunModel(): RunModel {
       if (e.pickle) {
         const ids = e.pickle.astNodeIds;
         const line = lineOf.get(ids[ids.length - 1] ?? '') ?? lineOf.get(ids[0] ?? '') ?? 0;
-        pickles.set(e.pickle.id, { name: e.pickle.name, uri: e.pickle.uri, line, astNodeIds: ids });
+        pickles.set(e.pickle.id, { name: e.pickle.name, uri: show(e.pickle.uri), line, astNodeIds: ids });
       }
       if (e.testCase) testCases.set(e.testCase.id, e.testCase.pickleId);
       if (e.testCaseStarted) {

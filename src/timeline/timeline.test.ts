@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Clock } from '../util/clock.ts';
 import { recordStores } from './recorder.ts';
-import { createTimeline, timeToRecover } from './timeline.ts';
+import { createTimeline, excerptLines, timeToRecover } from './timeline.ts';
+import type { TimelineEvent } from './events.ts';
 import { createFakeCluster } from '../testing/fake-cluster.ts';
 
 function manualClock(): Clock & { advance(ms: number): void } {
@@ -45,6 +46,49 @@ describe('timeline', () => {
     tl.record({ kind: 'fault.injected', fault: 'pod-kill', target: 'deployment/api' });
     assert.deepEqual(tl.excerpt().map((l) => l.trim().split(/\s+/)[1]), ['load.started', 'fault.injected']);
     assert.equal(tl.excerpt(0, 100, () => true).length, 32);
+  });
+});
+
+describe('excerptLines', () => {
+  // As recorded by the broken "image no node has" copy (ErrImageNeverPull, re-sent by the kubelet every few seconds).
+  const at = (t: number, e: Record<string, unknown>): TimelineEvent => ({ t, at: '', ...e }) as TimelineEvent;
+  const never = (t: number, pod: string) => [
+    at(t, { kind: 'k8s.event', type: 'Warning', reason: 'ErrImageNeverPull', object: `pod/${pod}`, message: 'Container image "kubeproof/demo-app:9.9.9" is not present with pull policy of Never' }),
+    at(t, { kind: 'k8s.event', type: 'Warning', reason: 'Failed', object: `pod/${pod}`, message: 'Error: ErrImageNeverPull' }),
+  ];
+  const pods = ['web-779cb7844f-5gmwr', 'web-779cb7844f-f9n9n', 'web-779cb7844f-sxdrf'];
+  const metrics = (t: number) => at(t, { kind: 'k8s.event', type: 'Warning', reason: 'FailedGetResourceMetric', object: 'horizontalpodautoscaler/other', message: 'failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API' });
+  const entries: TimelineEvent[] = [
+    at(500, { kind: 'marker', label: 'applied 1 object from test/e2e/features/verdicts/manifests/image-never' }),
+    at(900, { kind: 'k8s.pod', name: pods[0], phase: 'Pending', ready: false, reason: 'ContainerCreating', node: 'kubeproof-worker' }),
+    ...[4000, 16000, 28000, 40000].flatMap((t) => pods.flatMap((p, i) => never(t + i * 100, p))),
+    ...[1000, 16000, 31000, 46000, 61000].map(metrics),
+    at(62000, { kind: 'condition.failed', subject: 'apps/v1/Deployment kp-x/web', expectation: '3 ready replicas within 2m00s' }),
+  ];
+
+  it('collapses repeats into one line with a count, one Event about sibling pods into one line, and drops the kubelet\'s echoes', () => {
+    assert.deepEqual(excerptLines(entries), [
+      '   +0.5s marker           applied 1 object from test/e2e/features/verdicts/manifests/image-never',
+      '   +0.9s k8s.pod          pod/web-779cb7844f-5gmwr Pending/NotReady (ContainerCreating) on kubeproof-worker',
+      '  +40.2s k8s.event        ErrImageNeverPull pod/web-779cb7844f-5gmwr (and 2 more pods): Container image "kubeproof/demo-app:9.9.9" is not present with pull policy of Never (×12 since +4.0s)',
+      '  +61.0s k8s.event        FailedGetResourceMetric horizontalpodautoscaler/other: failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API (×5 since +1.0s)',
+      '  +62.0s condition.failed apps/v1/Deployment kp-x/web: 3 ready replicas within 2m00s NOT met',
+    ]);
+  });
+
+  it('puts warnings about the failure\'s own objects first, and stays short', () => {
+    const noisy = [...entries, ...Array.from({ length: 30 }, (_, i) => at(63000 + i, { kind: 'k8s.pod', name: `other-${i}`, phase: 'Running', ready: true }))];
+    const lines = excerptLines(noisy, 8, [`pod/${pods[1]}`]);
+    assert.equal(lines.length, 10, '8 entries and two headings');
+    assert.equal(lines[0], 'warnings about it:');
+    assert.match(lines[1] ?? '', /ErrImageNeverPull pod\/web-779cb7844f-5gmwr \(and 2 more pods\)/);
+    assert.equal(lines[2], 'latest:');
+    assert.match(lines.at(-1) ?? '', /pod\/other-29 Running\/Ready/);
+  });
+
+  it('leaves every fault, check and marker its own line', () => {
+    const faults = [1, 2].map((t) => at(t * 1000, { kind: 'fault.injected', fault: 'pod-kill', target: 'deployment/api' }));
+    assert.equal(excerptLines(faults).length, 2);
   });
 });
 

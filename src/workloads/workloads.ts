@@ -36,7 +36,7 @@ export interface WorkloadOps {
 /** Builds the workload operations. */
 export function createWorkloadOps(deps: ScenarioDeps): WorkloadOps {
   const { client, view, timeline, redactor, expect, faults } = deps;
-  const stores = { deployments: view.deployments, pods: view.pods, events: view.events };
+  const stores = { deployments: view.deployments, pods: view.pods, events: view.events, replicaSets: view.replicaSets, hpas: view.hpas, nodes: view.nodes };
   const ready = (name: string, n: number, comparison: ReplicaComparison = 'exactly'): Condition => deploymentReadyReplicas(stores, view.namespace, name, n, comparison);
 
   const apply = async (dir: string, alias?: string): Promise<number> => {

@@ -114,4 +114,15 @@ describe('--dry-run', () => {
     assert.match(result.stdout, /fault: node-cordon: the node running the most "pause-app" pods/);
     assert.match(result.stdout, /fault: node-drain: cordon the node running the most "drain-app" pods .*deployment "drain-app" must keep at least 3 ready replicas throughout/);
   });
+
+  it('prints a feature outside the checkout as the path given, not as "../../…"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeproof-outside-'));
+    writeFileSync(join(dir, 'scaling.feature'), readFileSync(join(ROOT, 'features/foundation/scaling.feature')));
+    for (const given of [join(dir, 'scaling.feature'), dir]) {
+      const result = await runCli(['--dry-run', given], { ...process.env, KUBECONFIG: '/nonexistent' });
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(result.stdout.includes(`[1/1] scale out and back in  (${join(dir, 'scaling.feature')}:8)`), result.stdout);
+      assert.doesNotMatch(result.stdout, /\(\.\.\//);
+    }
+  });
 });

@@ -127,7 +127,8 @@ describe('real cluster', { concurrency: false }, () => {
     assert.match(result.stdout, /Expected: 3 ready replicas within 10\.0s/);
     assert.match(result.stdout, /Received: 0\/3 ready \(stuck-[^ ]+ Pending: Unschedulable/);
     assert.match(result.stdout, /unchanged since \+\d+\.\ds/);
-    assert.match(result.stdout, /Timeout: {2}10000ms \(condition budget "within 10 seconds"; step cap 600000ms\)/);
+    // No node has the pods' nodeSelector label: a final state, so the wait ends at once (not after 10 s).
+    assert.match(result.stdout, /Final: {4}gave up after \S+ of 10\.0s, the state final since \+\d+\.\ds: at most 0 of the 3 expected ready replicas can ever exist: 3 pods can never become ready: no node can ever run it .* \(condition budget "within 10 seconds"; step cap 600000ms\)/);
     const names = attachments().map((a) => a.fileName);
     for (const f of ['evidence-events.json', 'evidence-status.json', 'evidence-pod-logs.txt', 'timeline.json']) assert.ok(names.includes(f), `${f} not attached`);
     assert.match(attachments().find((a) => a.fileName === 'evidence-events.json')?.body ?? '', /FailedScheduling/);
