@@ -6,6 +6,7 @@
  * the scenario tests; a Deployment without that probe is the broken variant. Journalled undo:
  * `?set=true` to the same pod (a restarted container starts healthy anyway).
  */
+import { probePortCause } from '../cluster/causes.ts';
 import { FaultError, InputError } from '../failure/failure.ts';
 import { defineUndo, str } from '../journal/undo.ts';
 import { defineFault, requireDeployment, servingPods } from './fault.ts';
@@ -63,6 +64,9 @@ export const appSwitch = defineFault<{ deployment: string; probe: ProbeKind }, S
     const deployment = requireDeployment(ctx, a.deployment);
     const [victim] = ctx.rng.pick(servingPods(ctx.view, deployment).filter((p) => p.status?.podIP), 1);
     if (!victim) throw new FaultError(`the system was not healthy before the fault: deployment "${a.deployment}" has no Running and Ready pod to switch off`, 'fail');
+    // A probe on a port the container does not declare never passed: switching the app off proves nothing.
+    const wrongPort = probePortCause(victim, probe, ctx.view.events.list());
+    if (wrongPort) throw new FaultError(`the system was not healthy before the fault: pod ${victim.metadata?.name}: ${wrongPort}`, 'fail');
     const container = (victim.spec?.containers ?? [])[0] as ContainerSpec;
     const status = ((victim.status?.containerStatuses ?? []) as Array<{ name: string; restartCount?: number }>).find((s) => s.name === container.name);
     const switched: SwitchedPod = {

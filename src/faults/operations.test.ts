@@ -36,4 +36,18 @@ describe('fault operations', () => {
     assert.deepEqual(deps.journal.pending(), [], 'the After hook will not run it again');
     await assert.rejects(deps.faults.undoEarly('deployment-scale', 'deployment.scale', { name: 'api' }, 'nothing to undo'), /nothing to undo/);
   });
+
+  it('inject the first fault under a load only into a steady system: a failing baseline FAILS and nothing is injected', async () => {
+    const { deps, cluster } = world();
+    cluster.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: NS }, spec: { selector: { app: 'api' }, ports: [{ port: 80 }] } });
+    deps.timeline.record({ kind: 'load.started', target: 'service/api (127.0.0.1:30080)', detail: '20 req/s' });
+    const started = deps.timeline.last('load.started')?.t ?? 0;
+    // Twelve seconds of load, every request failed, placed before now so they count as settled (the clock is real).
+    for (let second = -20; second < -8; second++) deps.timeline.record({ kind: 'load.second', target: 'service/api (127.0.0.1:30080)', second: second - started / 1000, requests: 20, errors: 20 });
+    await assert.rejects(deps.faults.inject('deployment-scale', { deployment: 'api', replicas: 5 }), (e: Error & { kind?: string }) =>
+      e.kind === 'fail' && /^Cause: {4}service "api" selects no pod/m.test(e.message) && /the system was not healthy before the fault: 240\/240 failed/.test(e.message));
+    assert.equal((await cluster.get('Deployment', 'api', NS))?.spec?.replicas, 3, 'nothing was injected');
+    assert.deepEqual(deps.journal.pending(), []);
+    await deps.view.stop();
+  });
 });

@@ -3,6 +3,8 @@
  * (the checks that follow a fault read its state: the dead node, the crashed container), and undo one
  * early ("the namespace is reconnected") through the same journalled undo the After hook would run.
  */
+import { serviceCause } from '../cluster/causes.ts';
+import { baselineFromTimeline, checkSteadyState } from '../conditions/steady-state.ts';
 import { FaultError, InputError } from '../failure/failure.ts';
 import { executeUndo } from '../journal/undo.ts';
 import type { UndoDeps, UndoTable } from '../journal/undo.ts';
@@ -27,11 +29,28 @@ export interface FaultOps {
   undoEarly(fault: FaultName, kind: string, params: Record<string, unknown>, whatIsMissing: string): Promise<string>;
 }
 
+/**
+ * The first fault under a load is injected only into a steady system: when the load's settled seconds so
+ * far failed (or its Service has no pod to answer), the scenario FAILS here with that baseline and nothing
+ * is injected — a fault proves nothing about a system that was already failing.
+ */
+async function requireSteadyState(ctx: FaultContext, fault: FaultName): Promise<void> {
+  const baseline = baselineFromTimeline(ctx.timeline.events(), ctx.timeline.offsetNow());
+  if (!baseline) return;
+  const service = /^service\/([^ ]+)/.exec(baseline.target)?.[1];
+  const svc = service ? await ctx.client.get('Service', service, ctx.view.namespace) : undefined;
+  if (svc) await ctx.view.ready();
+  const cause = svc ? serviceCause(svc, ctx.view.pods.list(), ctx.view.events.list()) : undefined;
+  const unhealthy = checkSteadyState({ ...baseline, ...(service ? { service } : {}), ...(cause ? { cause, readyEndpoints: 0 } : {}), fault });
+  if (unhealthy) throw unhealthy;
+}
+
 /** Builds the operations over one scenario's fault context; `undos` is the table replays use. */
 export function createFaultOps(ctx: FaultContext, undos: UndoTable, undoDeps: UndoDeps): FaultOps {
   const injected: Array<{ name: FaultName; outcome: FaultOutcome<unknown> }> = [];
   return {
     async inject(name, args) {
+      await requireSteadyState(ctx, name);
       const outcome = await injectFault(ctx, name, args);
       injected.push({ name, outcome });
       return outcome;

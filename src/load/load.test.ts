@@ -213,7 +213,7 @@ describe('createLoadOps', () => {
     await noEndpoints.ops.start({ service: 'web', rate: 20, duration: dur('60 seconds') });
     noEndpoints.send(0, 12_000, 20, 'connection refused');
     noEndpoints.at(12_000);
-    await assert.rejects(noEndpoints.ops.expectSteady(dur('10 seconds')), /service "web" has no ready endpoint/);
+    await assert.rejects(noEndpoints.ops.expectSteady(dur('10 seconds')), /Cause: {4}service "web" had no ready endpoint before the fault, so nothing could answer/);
   });
 
   it('"the load is steady" after a fault is a mistake in the scenario', async () => {

@@ -8,6 +8,8 @@ import type { StepDuration } from '../conditions/expect.ts';
 import type { ScenarioDeps } from '../deps.ts';
 import { ConditionError, InconclusiveError, InputError, KubeproofError } from '../failure/failure.ts';
 import { defineUndo } from '../journal/undo.ts';
+import { serviceCause } from '../cluster/causes.ts';
+import { checkSteadyState } from '../conditions/steady-state.ts';
 import { kindClusterName } from '../cluster/kind.ts';
 import { publishedLoopbackPorts } from '../cluster/kind-nodes.ts';
 import { formatMs, formatOffset } from '../util/duration.ts';
@@ -417,7 +419,12 @@ export function createLoadOps(deps: ScenarioDeps, engine: LoadEngine = VEGETA_EN
       honest(stats, phase, ok);
       const summary = `${phase}: ${describeLoadStats(stats)}`;
       if (ok) return summary;
+      // The cluster's own words first when the Service itself is why requests fail (it selects no ready pod).
+      const svc = await client.get('Service', r.service, view.namespace);
+      if (svc) await view.ready();
+      const cause = svc ? serviceCause(svc, view.pods.list(), view.events.list()) : undefined;
       throw new ConditionError({
+        ...(cause ? { cause } : {}),
         subject: r.target,
         matcher: maxPercent === 0 ? `noFailures(${phase})` : `errorRate(${phase}, < ${maxPercent}%)`,
         expected: maxPercent === 0 ? `no request sent ${phase} (${formatOffset(window.fromT)} → ${formatOffset(window.toT)}) fails` : `fewer than ${maxPercent}% of the requests sent ${phase} (${formatOffset(window.fromT)} → ${formatOffset(window.toT)}) fail`,
@@ -455,15 +462,14 @@ export function createLoadOps(deps: ScenarioDeps, engine: LoadEngine = VEGETA_EN
       const service = r.service;
       const slices = await client.list('EndpointSlice', { namespace: view.namespace, labelSelector: `kubernetes.io/service-name=${service}` });
       const readyEndpoints = slices.flatMap((s) => (s.endpoints ?? []) as Array<{ conditions?: { ready?: boolean } }>).filter((e) => e.conditions?.ready !== false).length;
-      if (readyEndpoints === 0 || (stats.requests >= MIN_REQUESTS_PER_PHASE && stats.errorRate > STEADY_MAX_ERROR_RATE)) {
-        throw new ConditionError({
-          subject: r.target, matcher: 'toBeSteadyBeforeTheFault()',
-          expected: `a steady system before any fault: at most ${STEADY_MAX_ERROR_RATE * 100}% of the requests of the last ${window.text} fail, and service "${service}" has a ready endpoint`,
-          received: `the system was not healthy before the fault: ${describeLoadStats(stats)}; service "${service}" has ${readyEndpoints} ready endpoint${readyEndpoints === 1 ? '' : 's'}`,
-          ...(readyEndpoints === 0 ? { cause: `service "${service}" has no ready endpoint, so nothing can answer` } : {}),
-          hint: 'fix what fails before any fault first: a fault proves nothing about a system that is already failing',
-        });
-      }
+      const svc = readyEndpoints === 0 ? await client.get('Service', service, view.namespace) : undefined;
+      if (svc) await view.ready();
+      const cause = svc ? serviceCause(svc, view.pods.list(), view.events.list()) : undefined;
+      const unhealthy = checkSteadyState(
+        { target: r.target, service, readyEndpoints, ...(cause ? { cause } : {}), requests: stats.requests, failed: stats.failed, failures: stats.failures, fromT: stats.fromT, toT: stats.toT },
+        { maxErrorRate: STEADY_MAX_ERROR_RATE, minRequests: MIN_REQUESTS_PER_PHASE },
+      );
+      if (unhealthy) throw unhealthy;
       honest(stats, 'the steady window', true);
       timeline.record({ kind: 'marker', label: `steady state: ${describeLoadStats(stats)}` });
       return `steady for ${window.text}: ${describeLoadStats(stats)}`;
