@@ -85,7 +85,8 @@ lock_held_by_ancestor() {
   p=$$
   while [[ -n $p && $p -gt 1 ]]; do
     [[ $holders == *" $p "* ]] && return 0
-    p=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null)
+    # The ppid is the 2nd field after the command name, which may hold spaces and parentheses ("npm test").
+    p=$(sed -n 's/.*) //p' "/proc/$p/stat" 2>/dev/null | awk '{print $2}')
   done
   return 1
 }
