@@ -19,6 +19,7 @@ Feature: demo-shop's api scales out under load and back in
     And HPA "api" never exceeds its maximum
     And the error rate during the load is below 1%
 
+  @nightly
   Scenario: a manual scale out and in keeps the frontend answering
     # The frontend has no HPA (an HPA would undo a manual scale of the api within one sync period).
     Given a load of 30 requests per second on service "frontend" for 3 minutes

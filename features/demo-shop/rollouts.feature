@@ -37,6 +37,7 @@ Feature: demo-shop rolls out, gets stuck, and rolls back
     When the load stops
     Then the error rate during the load is below 0.5%
 
+  @nightly
   Scenario: a rollback does not revert a changed ConfigMap
     When I set key "GREETING" of configmap "demo-shop-config" to "bonjour de la version 1"
     And I restart deployment "api"

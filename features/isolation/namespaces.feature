@@ -41,6 +41,7 @@ Feature: Isolation — default deny and traffic between namespaces
       | namespace client   | service/frontend | 3000 | blocked |
       | app=api            | pod/postgres-0   | 5432 | blocked |
 
+  @nightly
   Scenario: traffic comes back when the cut-off ends
     Given another namespace "client"
     Then network access is:

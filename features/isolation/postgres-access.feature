@@ -19,6 +19,7 @@ Feature: Isolation — only the api and auth reach PostgreSQL
       | app=frontend | service/api      | 4000 | allowed |
       | app=api      | service/auth     | 8000 | allowed |
 
+  @nightly
   Scenario: isolation still holds after the database pod is rescheduled
     When I delete pod "postgres-0"
     Then pod "postgres-0" is ready again within 90 seconds

@@ -68,7 +68,7 @@ describe('isolation on the real cluster', { concurrency: false }, () => {
 
   it('LimitRange, same-name "web"s, per-namespace quota and reconnecting a cut-off namespace PASS; the After hook does not undo the reconnect twice', async () => {
     const messages = join(mkdtempSync(join(tmpdir(), 'kp-iso-e2e-')), 'messages.ndjson');
-    const result = await runCli(['features/isolation/limits-and-names.feature', 'features/isolation/namespaces.feature:44', '--format', `message:${messages}`]);
+    const result = await runCli(['features/isolation/limits-and-names.feature', 'features/isolation/namespaces.feature:45', '--format', `message:${messages}`]);
     const out = `${result.stdout}\n${result.stderr}`;
     assert.equal(result.code, 0, out);
     assert.match(result.stderr, /3 scenarios — 3 PASS, 0 FAIL, 0 INCONCLUSIVE, 0 ERROR/, out);
