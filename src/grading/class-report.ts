@@ -59,8 +59,8 @@ export function renderDistribution(grades: readonly StudentGrade[]): string | un
   try {
     chart.setOption({
       animation: false,
-      title: { text: 'Score distribution (% of counted points)', left: 'center', textStyle: { fontSize: 13, fontWeight: 'normal' } },
-      grid: { left: 44, right: 16, top: 36, bottom: 40 },
+      title: { text: 'Score distribution (% of counted points)', left: 'center', top: 4, textStyle: { fontSize: 13, fontWeight: 'normal' } },
+      grid: { left: 44, right: 16, top: 52, bottom: 40 },
       xAxis: { type: 'category', data: bands, name: '%', nameLocation: 'middle', nameGap: 26, axisLabel: { fontSize: 10 } },
       yAxis: { type: 'value', minInterval: 1, name: 'students', nameLocation: 'middle', nameGap: 28 },
       series: [{ type: 'bar', data: counts, itemStyle: { color: '#0969da' }, label: { show: true, position: 'top', formatter: (p: { value: unknown }) => (Number(p.value) ? String(p.value) : '') } }],
@@ -98,7 +98,7 @@ export function renderClassSummary(grades: readonly StudentGrade[], meta: { suit
   const mean = scored.length ? scored.reduce((a, b) => a + b, 0) / scored.length : undefined;
   const median = scored.length ? (scored[Math.floor((scored.length - 1) / 2)]! + scored[Math.ceil((scored.length - 1) / 2)]!) / 2 : undefined;
   const svg = renderDistribution(grades);
-  const short = (name: string): string => (name.length > 28 ? `${name.slice(0, 27)}…` : name);
+  const short = (name: string): string => (name.length > 60 ? `${name.slice(0, 59)}…` : name);
   const studentRows = grades.map((g) => {
     const by = new Map(g.scenarios.map((s) => [keyOf(s), s]));
     const p = percent(g);
@@ -106,12 +106,12 @@ export function renderClassSummary(grades: readonly StudentGrade[], meta: { suit
       const s = by.get(c.key);
       if (!s) return '<td class="num cell-nc" data-sort="-1">not run</td>';
       if (s.standing === 'inconclusive' || s.standing === 'tooling-error') {
-        return `<td class="num cell-nc" data-sort="-1" title="${esc(s.reason ?? '')}">${s.standing === 'inconclusive' ? 'INCONCL.' : 'ERROR (tool)'}</td>`;
+        return `<td class="num cell-nc" data-sort="-1" title="${esc(s.reason ?? '')}"><small>${s.standing === 'inconclusive' ? 'INCONCLUSIVE' : 'ERROR (tooling)'}<br>not counted</small></td>`;
       }
       return `<td class="num ${s.standing === 'earned' ? 'cell-earned' : 'cell-lost'}" data-sort="${s.earned}" title="${esc(s.reason ?? s.verdict)}">${formatPoints(s.earned)}${s.standing === 'submission-error' ? ' <small>(ERROR)</small>' : ''}</td>`;
     }).join('');
     const fails = g.scenarios.filter(failed).map((s) => s.name);
-    return `<tr><td><a href="${esc(reportOf(g))}">${esc(g.name)}</a></td><td class="num" data-sort="${g.score}">${formatPoints(g.score)}</td><td class="num">${formatPoints(g.total)}</td><td class="num" data-sort="${p ?? -1}">${p === undefined ? '–' : `${Math.round(p)} %`}</td>${cells}<td>${fails.length ? esc(fails.join('; ')) : '—'}</td></tr>`;
+    return `<tr><td><a href="${esc(reportOf(g))}">${esc(g.name)}</a></td><td class="num" data-sort="${g.score}">${formatPoints(g.score)}</td><td class="num">${formatPoints(g.total)}</td><td class="num" data-sort="${p ?? -1}">${p === undefined ? '–' : `${Math.round(p)} %`}</td>${cells}<td class="fails">${fails.length ? esc(fails.join('; ')) : '—'}</td></tr>`;
   }).join('\n');
   const byScenario = cols.map((c) => {
     const all = grades.flatMap((g) => g.scenarios.filter((s) => keyOf(s) === c.key));
@@ -122,13 +122,13 @@ export function renderClassSummary(grades: readonly StudentGrade[], meta: { suit
 <h1>Grades</h1>
 <p class="meta">suite ${esc(meta.suite)} · ${grades.length} student${grades.length === 1 ? '' : 's'} · graded ${esc(meta.gradedAt.replace('T', ' ').slice(0, 16))} UTC${mean === undefined ? '' : ` · mean ${Math.round(mean)} % · median ${Math.round(median ?? 0)} %`} · <a href="grades.csv">grades.csv</a></p>
 ${meta.notGraded.length ? `<p class="note err">Not graded yet (the run stopped before them; finish with npm run grade -- --resume): ${esc(meta.notGraded.join(', '))}</p>` : ''}
-${grades.some((g) => g.scenarios.some((s) => s.standing === 'tooling-error')) ? '<p class="note err">Some scenarios ended in a tooling ERROR (marked "ERROR (tool)"): they are not counted. Rerun those students after fixing the cause (delete their folder under reports/grades/ and run npm run grade -- --resume).</p>' : ''}
+${grades.some((g) => g.scenarios.some((s) => s.standing === 'tooling-error')) ? '<p class="note err">Some scenarios ended in a tooling ERROR (marked "ERROR (tooling)"): they are not counted. Rerun those students after fixing the cause (delete their folder under reports/grades/ and run npm run grade -- --resume).</p>' : ''}
 <h2 style="border:0;margin-top:16px">Students</h2>
-<table class="sortable">
-<thead><tr><th>Student</th><th class="num">Score</th><th class="num">Total</th><th class="num">%</th>${cols.map((c) => `<th class="num" title="${esc(c.name)} (${esc(c.key)})">${esc(short(c.name))}<br><small>${formatPoints(c.points)} pt</small></th>`).join('')}<th>Failed scenarios</th></tr></thead>
+<div class="wide"><table class="sortable">
+<thead><tr><th>Student</th><th class="num">Score</th><th class="num">Total</th><th class="num">%</th>${cols.map((c) => `<th class="num scenario" title="${esc(c.name)} (${esc(c.key)})">${esc(short(c.name))}<br><small>${formatPoints(c.points)} pt</small></th>`).join('')}<th>Failed scenarios</th></tr></thead>
 <tbody>
 ${studentRows}
-</tbody></table>
+</tbody></table></div>
 ${svg ? `<img class="chart" alt="score distribution" src="data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}">` : ''}
 <h2>Which scenarios students failed most</h2>
 <table class="sortable">

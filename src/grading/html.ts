@@ -44,6 +44,9 @@ img.chart { max-width: 100%; border: 1px solid var(--line); border-radius: 6px; 
 a { color:#0969da; }
 .cell-earned { background:#dafbe1; } .cell-lost { background:#ffebe9; } .cell-nc { background:#fff8c5; }
 th.sortable { cursor: pointer; } th.sortable::after { content: " ↕"; color: var(--muted); font-weight: 400; }
+.wide { overflow-x: auto; }
+th.scenario { white-space: normal; min-width: 110px; max-width: 170px; }
+td.fails { min-width: 180px; font-size: 13px; }
 .bar { display:inline-block; height: 10px; background: var(--fail); border-radius: 2px; vertical-align: middle; margin-right: 6px; }
 @media print { body { background:#fff; } main { padding: 0; } details { display:block; } }
 `;

@@ -44,7 +44,7 @@ function scenarioSection(s: GradedScenario, i: number): string {
   const info = s.attachments.find((a) => a.mediaType === 'text/x.kubeproof.scenario+plain');
   return `
 <h2 id="s${i + 1}">${i + 1}. ${esc(s.name)} ${badge(s)}</h2>
-<p class="meta">${esc(s.file)}:${s.line} · ${pointsCell(s).replace('<br>', ' ')} points · ${(s.durationMs / 1000).toFixed(1)} s${info ? ` · ${esc(decode(info))}` : ''}</p>
+<p class="meta">${esc(s.file)}:${s.line} · ${s.standing === 'inconclusive' || s.standing === 'tooling-error' ? `${formatPoints(s.points)} points, not counted` : `${formatPoints(s.earned)} / ${formatPoints(s.points)} points`} · ${(s.durationMs / 1000).toFixed(1)} s${info ? ` · ${esc(decode(info))}` : ''}</p>
 ${s.message ? `<h3>What went wrong</h3><pre>${esc(s.message)}</pre>` : ''}
 <h3>Steps</h3>
 <ol class="steps">${s.steps.map((st) => `<li><span class="st ${esc(st.status)}">${STEP_ICON[st.status] ?? '·'}</span>${esc(st.text)} <small class="meta">${(st.durationMs / 1000).toFixed(1)} s</small></li>`).join('')}</ol>

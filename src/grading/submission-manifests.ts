@@ -19,7 +19,7 @@ export type KustomizeBuild = (dir: string) => Promise<string>;
 
 /** kubectl from PATH, else the one the testbed builds (testbed/build-binaries.sh). */
 export const kubectlKustomize: KustomizeBuild = async (dir) => {
-  const cache = '/var/cache/kubeproof/bin';
+  const cache = join(process.env.KUBEPROOF_CACHE || '/var/cache/kubeproof', 'bin');
   const built = existsSync(cache) ? readdirSync(cache).filter((d) => /^kube-v[\d.]+$/.test(d)).map((d) => join(cache, d, 'kubectl')).find((f) => existsSync(f)) : undefined;
   const kubectl = built ?? 'kubectl';
   const r = await run(kubectl, ['kustomize', dir], { timeoutMs: 60_000, allowFailure: true });
