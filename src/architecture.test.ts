@@ -68,6 +68,11 @@ describe('architecture', () => {
     assert.deepEqual(violations((i) => i.to === 'src/scenario.ts' && i.from !== 'src/index.ts'), []);
   });
 
+  it('grading/ is used by the scenario facade and the grade CLI only, and never drives cucumber itself', () => {
+    assert.deepEqual(violations((i) => i.to.startsWith('src/grading/') && !i.from.startsWith('src/grading/') && !['src/scenario.ts', 'src/index.ts', 'src/cli/grade.ts'].includes(i.from)), []);
+    assert.deepEqual(violations((i) => i.from.startsWith('src/grading/') && (i.to === '@cucumber/cucumber' || i.to.startsWith('src/cli/'))), []);
+  });
+
   it('the fakes of src/testing/ are used by tests only', () => {
     assert.deepEqual(violations((i) => i.to.startsWith('src/testing/') && !i.from.startsWith('src/testing/')), []);
   });
