@@ -106,7 +106,8 @@ export function formatPoints(n: number): string {
  */
 export function summarizeFailure(message: string | undefined): { reason?: string; hint?: string } {
   if (!message?.trim()) return {};
-  const lines = message.split('\n');
+  // Cucumber's message starts with the error's class ("SubmissionError: …"): the student needs the text.
+  const lines = message.replace(/^\s*[A-Z]\w*Error: /, '').split('\n');
   const field = (name: string): string | undefined => {
     const i = lines.findIndex((l) => l.startsWith(`${name}:`));
     if (i < 0) return undefined;

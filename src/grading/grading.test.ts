@@ -109,7 +109,7 @@ describe('points', () => {
     const message = 'expect(apps/v1/Deployment ns/web).toHaveRestarted() failed\n\nExpected: pod web-1 restarted by its liveness probe within 20.0s\nReceived: restartCount 0, Ready\n          unchanged since +2.0s\nHint:     add a livenessProbe to the container\n          (see docs/runner.md)';
     assert.deepEqual(summarizeFailure(message), { reason: 'expected pod web-1 restarted by its liveness probe within 20.0s; received restartCount 0, Ready', hint: 'add a livenessProbe to the container (see docs/runner.md)' });
     assert.deepEqual(summarizeFailure('Cause:    pod web-1 is Pending: 0/4 nodes are available (scheduler)\nexpect(x).y failed'), { reason: 'pod web-1 is Pending: 0/4 nodes are available (scheduler)' });
-    assert.deepEqual(summarizeFailure('invalid YAML in cleo/deployment.yaml line 18: bad indentation'), { reason: 'invalid YAML in cleo/deployment.yaml line 18: bad indentation' });
+    assert.deepEqual(summarizeFailure('SubmissionError: invalid YAML in cleo/deployment.yaml line 18: bad indentation\n    at x'), { reason: 'invalid YAML in cleo/deployment.yaml line 18: bad indentation' });
   });
 });
 
