@@ -87,7 +87,8 @@ export function createClassFold(suiteFileOf: (uri: string) => string): ClassFold
           earned: standing === 'earned' ? points : 0,
           ...(summary.reason ? { reason: summary.reason } : {}),
           ...('hint' in summary && summary.hint ? { hint: summary.hint } : {}),
-          ...(result.verdict !== 'PASS' && result.message ? { message: result.message } : {}),
+          // Cucumber prefixes the error's class ("SubmissionError: …"); a student needs the text.
+          ...(result.verdict !== 'PASS' && result.message ? { message: result.message.replace(/^\s*[A-Z]\w*Error: /, '') } : {}),
           durationMs: result.durationMs,
           steps: s.stepOrder.map((id) => s.steps.get(id)).filter((x): x is StepRecord => Boolean(x)),
           attachments: s.attachments,

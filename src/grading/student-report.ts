@@ -37,16 +37,18 @@ function evidence(a: AttachmentRecord): string {
   return `<details><summary>${esc(a.name)} <small>(${esc(a.mediaType)}, ${text.length} characters)</small></summary><pre>${esc(cut)}</pre></details>`;
 }
 
-function scenarioSection(s: GradedScenario, i: number): string {
+function scenarioSection(s: GradedScenario, i: number, names: Record<string, string>): string {
   const chart = s.attachments.find((a) => a.name === 'timeline.svg');
   const svg = chart ? (chart.encoding === 'BASE64' ? chart.body : Buffer.from(chart.body, 'utf8').toString('base64')) : undefined;
-  const others = s.attachments.filter((a) => a !== chart && a.mediaType !== 'text/x.kubeproof.scenario+plain');
+  // Evidence of objects that were never deployed (a submission error) is empty noise: leave it out.
+  const others = s.attachments.filter((a) => a !== chart && a.mediaType !== 'text/x.kubeproof.scenario+plain'
+    && !(s.standing === 'submission-error' && a.name.startsWith('evidence-')) && !['', '[]', '{}'].includes(decode(a).trim()));
   const info = s.attachments.find((a) => a.mediaType === 'text/x.kubeproof.scenario+plain');
   return `
 <h2 id="s${i + 1}">${i + 1}. ${esc(s.name)} ${badge(s)}</h2>
 <p class="meta">${esc(s.file)}:${s.line} · ${s.standing === 'inconclusive' || s.standing === 'tooling-error' ? `${formatPoints(s.points)} points, not counted` : `${formatPoints(s.earned)} / ${formatPoints(s.points)} points`} · ${(s.durationMs / 1000).toFixed(1)} s${info ? ` · ${esc(decode(info))}` : ''}</p>
 ${s.message ? `<h3>What went wrong</h3><pre>${esc(s.message)}</pre>` : ''}
-<h3>Steps</h3>
+<h3>Steps</h3>${Object.keys(names).length ? `<p class="meta">written with the suite's names; for this submission ${Object.entries(names).map(([a, b]) => `"${esc(a)}" is "${esc(b)}"`).join(', ')}</p>` : ''}
 <ol class="steps">${s.steps.map((st) => `<li><span class="st ${esc(st.status)}">${STEP_ICON[st.status] ?? '·'}</span>${esc(st.text)} <small class="meta">${(st.durationMs / 1000).toFixed(1)} s</small></li>`).join('')}</ol>
 ${svg ? `<h3>Timeline</h3><img class="chart" alt="timeline of the scenario: replicas, pods per node, faults and checks over time" src="data:image/svg+xml;base64,${svg}">` : ''}
 ${others.length ? `<h3>Evidence</h3>${others.map(evidence).join('')}` : ''}`;
@@ -76,7 +78,7 @@ ${tooling.length ? `<p class="note err">${tooling.length} scenario${tooling.leng
 <tbody>
 ${rows}
 </tbody></table>
-${grade.scenarios.map(scenarioSection).join('\n')}
+${grade.scenarios.map((s, i) => scenarioSection(s, i, grade.names)).join('\n')}
 `;
   return page(`${grade.name} — ${formatPoints(grade.score)}/${formatPoints(grade.total)} — kubeproof`, body);
 }
