@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StudentGrade } from '../../src/grading/grades.ts';
 import { LOCK_NAME, LOCK_NAMESPACE, lockStateOf } from '../../src/run/cluster-lock.ts';
-import { kube, ROOT, runCli, runIdOf, untilRunNamespacesGone, waitUntil } from './helpers.ts';
+import { cliEnv, kube, ROOT, runCli, runIdOf, untilRunNamespacesGone, waitUntil } from './helpers.ts';
 
 const SUITE = 'test/e2e/features/grading/suite';
 const CLASS = 'test/e2e/features/grading/submissions';
@@ -20,7 +20,7 @@ const GRADES = join(ROOT, 'reports', 'grades');
 
 /** Starts `node src/cli/grade.ts …`. */
 function startGrade(args: readonly string[]) {
-  const child = spawn(process.execPath, ['src/cli/grade.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['src/cli/grade.ts', ...args], { cwd: ROOT, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
