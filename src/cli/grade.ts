@@ -33,6 +33,8 @@ const cwd = process.cwd();
 const GRADES_DIR = join('reports', 'grades');
 const DEFAULT_SUITE = join('grading', 'demo-shop');
 const DEFAULT_PARALLEL = 3;
+/** A path as a teacher reads it: relative inside the project, absolute outside (never "../../tmp/…"). */
+const shownPath = (path: string): string => { const r = relative(cwd, path); return r.startsWith('..') ? path : r || '.'; };
 const say = (line = ''): void => { process.stderr.write(`${line}\n`); };
 const out = (line: string): void => { process.stdout.write(`${line}\n`); };
 
@@ -151,7 +153,7 @@ async function grade(args: GradeArgs): Promise<number> {
   }
   const todo = students.filter((s) => !graded.has(s.id));
   const totalPoints = suite.scenarios.reduce((n, s) => n + s.points, 0);
-  say(`grading ${students.length} submission${students.length === 1 ? '' : 's'} of ${relative(cwd, resolve(cwd, args.submissions))} with ${args.suite} (${suite.scenarios.length} scenario${suite.scenarios.length === 1 ? '' : 's'}, ${formatPoints(totalPoints)} points)${graded.size ? `; ${graded.size} already graded (--resume): ${[...graded.values()].map((g) => g.name).join(', ')}` : ''}`);
+  say(`grading ${students.length} submission${students.length === 1 ? '' : 's'} of ${shownPath(resolve(cwd, args.submissions))} with ${args.suite} (${suite.scenarios.length} scenario${suite.scenarios.length === 1 ? '' : 's'}, ${formatPoints(totalPoints)} points)${graded.size ? `; ${graded.size} already graded (--resume): ${[...graded.values()].map((g) => g.name).join(', ')}` : ''}`);
 
   const writeClass = (notGraded: readonly string[]): void => {
     mkdirSync(gradesDir, { recursive: true });
@@ -205,7 +207,7 @@ async function grade(args: GradeArgs): Promise<number> {
     if (list.length < planned) return;
     const s = students.find((x) => x.id === id) as Submission;
     const ordered = [...list].sort((a, b) => a.file.localeCompare(b.file, 'en', { numeric: true }) || a.line - b.line);
-    const g: StudentGrade = { id, name: s.name, folder: relative(cwd, s.dir), suiteFingerprint: suite.fingerprint, gradedAt: new Date().toISOString(), ...totals(ordered), names: s.names, scenarios: ordered };
+    const g: StudentGrade = { id, name: s.name, folder: shownPath(s.dir), suiteFingerprint: suite.fingerprint, gradedAt: new Date().toISOString(), ...totals(ordered), names: s.names, scenarios: ordered };
     graded.set(id, g);
     mkdirSync(join(gradesDir, id), { recursive: true });
     writeFileSync(join(gradesDir, id, 'grade.json'), `${JSON.stringify(g, null, 1)}\n`);

@@ -5,8 +5,9 @@
  *    naming the first, instead of failing or interleaving with it (so CLI runs started concurrently or one
  *    after the other keep working with the lock);
  *  - the shipped demo-shop grading suite (grading/demo-shop, the default --suite) grades a small class made
- *    from the fixture's own manifests: one untouched (full marks) and one whose api lost its liveness probe
- *    (the liveness scenario FAILs, the others pass).
+ *    from the fixture's own manifests: one untouched (full marks), one whose api lost its liveness probe
+ *    (the liveness scenario FAILs) and one without the NetworkPolicy guarding PostgreSQL (the isolation
+ *    scenario FAILs) — the suite's broken variants.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,7 +44,7 @@ describe('cluster lock: CLI runs started together', { timeout: 10 * 60_000 }, ()
 });
 
 describe('npm run grade with the shipped demo-shop suite', { timeout: 20 * 60_000 }, () => {
-  it('gives the untouched fixture full marks and a submission without liveness probe 7/10', async () => {
+  it('gives the untouched fixture full marks, one without liveness probe 7/10, one without its NetworkPolicy 6/10', async () => {
     const klass = mkdtempSync(join(tmpdir(), 'kp-grade-demo-shop-'));
     const manifests = join(ROOT, 'fixtures', 'demo-shop', 'manifests');
     cpSync(manifests, join(klass, 'full-marks'), { recursive: true });
@@ -52,6 +53,7 @@ describe('npm run grade with the shipped demo-shop suite', { timeout: 20 * 60_00
     const withoutProbe = readFileSync(api, 'utf8').replace(/ {8}livenessProbe:\n(?: {10}.*\n)+/, '');
     assert.doesNotMatch(withoutProbe, /livenessProbe/, 'the probe was removed from the copy');
     writeFileSync(api, withoutProbe);
+    cpSync(manifests, join(klass, 'open-db'), { recursive: true, filter: (src) => !src.endsWith('03-networkpolicy-postgres.yaml') });
 
     const t0 = performance.now();
     const child = spawn(process.execPath, ['src/cli/grade.ts', '--submissions', klass], { cwd: ROOT, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -60,7 +62,7 @@ describe('npm run grade with the shipped demo-shop suite', { timeout: 20 * 60_00
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const code = await new Promise<number | null>((res) => child.on('close', res));
-    process.stderr.write(`# demo-shop suite, class of 2: ${seconds(performance.now() - t0)}\n`);
+    process.stderr.write(`# demo-shop suite, class of 3: ${seconds(performance.now() - t0)}\n`);
     assert.equal(code, 0, stdout + stderr);
     await untilRunNamespacesGone(runIdOf(stderr) as string);
 
@@ -72,8 +74,14 @@ describe('npm run grade with the shipped demo-shop suite', { timeout: 20 * 60_00
     const failed = broken.scenarios.filter((s) => s.verdict !== 'PASS');
     assert.deepEqual(failed.map((s) => [s.name, s.verdict, s.earned]), [['an unhealthy api pod is restarted by its liveness probe', 'FAIL', 0]]);
     assert.match(failed[0]?.message ?? '', /restartCount 0/, 'the reason says the pod was never restarted');
+    const open = gradeOf('open-db');
+    assert.deepEqual([open.score, open.total], [6, 10]);
+    const leaked = open.scenarios.filter((s) => s.verdict !== 'PASS');
+    assert.deepEqual(leaked.map((s) => [s.name, s.verdict, s.earned]), [['only api and auth open connections to PostgreSQL', 'FAIL', 0]]);
+    assert.match(leaked[0]?.message ?? '', /frontend/, 'the reason names the path that should have been blocked');
     const csv = readFileSync(join(GRADES, 'grades.csv'), 'utf8');
     assert.match(csv, /^full-marks,.*,10,10,10,/m);
     assert.match(csv, /^no-liveness,.*,7,10,10,/m);
+    assert.match(csv, /^open-db,.*,6,10,10,/m);
   });
 });
