@@ -7,6 +7,8 @@ import { defineConfig } from 'allure';
 export default defineConfig({
   name: 'kubeproof',
   output: './reports/allure-report',
+  // Trends across runs (the nightly CI keeps this file between nights): one history point per report.
+  ...(process.env.KUBEPROOF_ALLURE_HISTORY ? { historyPath: process.env.KUBEPROOF_ALLURE_HISTORY } : {}),
   // First match wins; every failed or broken scenario lands in exactly one of FAIL and ERROR.
   categories: [
     {

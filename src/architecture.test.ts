@@ -68,6 +68,11 @@ describe('architecture', () => {
     assert.deepEqual(violations((i) => i.to === 'src/scenario.ts' && i.from !== 'src/index.ts'), []);
   });
 
+  it('grading/ is used by the scenario facade and the grade CLI only, and never drives cucumber itself', () => {
+    assert.deepEqual(violations((i) => i.to.startsWith('src/grading/') && !i.from.startsWith('src/grading/') && !['src/scenario.ts', 'src/index.ts', 'src/cli/grade.ts'].includes(i.from)), []);
+    assert.deepEqual(violations((i) => i.from.startsWith('src/grading/') && (i.to === '@cucumber/cucumber' || i.to.startsWith('src/cli/'))), []);
+  });
+
   it('the fakes of src/testing/ are used by tests only', () => {
     assert.deepEqual(violations((i) => i.to.startsWith('src/testing/') && !i.from.startsWith('src/testing/')), []);
   });
@@ -87,8 +92,8 @@ describe('architecture', () => {
     assert.deepEqual(containing(/function \w*[sS]elect\w*Match|matchLabels\)\.every/), ['src/cluster/predicates.ts'], 'label selector matching');
   });
 
-  it('verdicts come from typed kinds: error classes outside failure/ are tooling (cli, util, cluster) or extend the failure model', () => {
-    assert.deepEqual(containing(/extends Error\b/).filter((f) => !/^src\/(failure|cli|util|cluster)\//.test(f)), []);
+  it('verdicts come from typed kinds: error classes outside failure/ are tooling (cli, util, cluster, run) or extend the failure model', () => {
+    assert.deepEqual(containing(/extends Error\b/).filter((f) => !/^src\/(failure|cli|util|cluster|run)\//.test(f)), []);
   });
 
   it('every fault module is registered, and every undo it defines is in the one undo table', async () => {

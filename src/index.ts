@@ -9,5 +9,6 @@ export type { LoadRequest } from './load/load.ts';
 export { inconclusiveReason } from './capabilities.ts';
 export type { Capabilities } from './capabilities.ts';
 export { boundary } from './report/boundary.ts';
+export { withSubmissionNames } from './grading/names.ts';
 export type { BoundaryWorld } from './report/boundary.ts';
 export { ALLURE_MESSAGE_MEDIA_TYPE, allureLabels, INCONCLUSIVE_MEDIA_TYPE, SCENARIO_INFO_MEDIA_TYPE } from './report/verdicts.ts';

@@ -23,6 +23,9 @@ import { createLoadOps } from './load/load.ts';
 import type { LoadOps } from './load/load.ts';
 import { UNDOS } from './registry.ts';
 import { createAutoscalingOps } from './autoscaling/autoscaling.ts';
+import { createSubmissionOps } from './grading/deploy.ts';
+import type { GradingParameters, SubmissionOps } from './grading/deploy.ts';
+import { studentOf } from './grading/suite.ts';
 import type { AutoscalingOps } from './autoscaling/autoscaling.ts';
 import { createRedactor } from './report/redact.ts';
 import { createRolloutOps } from './rollouts/rollouts.ts';
@@ -51,6 +54,8 @@ export interface RunParameters {
   journalDir: string;
   keep: boolean;
   cwd: string;
+  /** Set by npm run grade: the class's submissions, by student id (scenarios carry @student:<id>). */
+  grading?: GradingParameters;
 }
 
 /** Sends an attachment to the report (the World's attach, behind the redaction boundary). */
@@ -63,6 +68,8 @@ export interface ScenarioIdentity {
   uri: string;
   /** Unique per attempt (retries get a fresh namespace). */
   attemptId: string;
+  /** The pickle's tags (grading reads @student:<id>). */
+  tags?: readonly string[];
 }
 
 /** Options for starting a scenario (tests inject a fake client, clock and node access). */
@@ -94,6 +101,8 @@ export interface ScenarioContext {
   readonly rollouts: RolloutOps;
   readonly autoscaling: AutoscalingOps;
   readonly load: LoadOps;
+  /** The graded student's submission (npm run grade). */
+  readonly submission: SubmissionOps;
   /** After hook: evidence on failure, timeline attachment, undos (LIFO), watches stopped; returns notes for the log. */
   finish(outcome: { failed: boolean }, attach: AttachFn): Promise<string[]>;
 }
@@ -138,6 +147,7 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
     rollouts: createRolloutOps(deps),
     autoscaling: createAutoscalingOps(deps),
     load,
+    submission: createSubmissionOps(deps, params.grading?.students[studentOf(identity.tags ?? []) ?? '']),
     async finish(outcome, attach) {
       const notes: string[] = [];
       const loadSummary = await load.finish();

@@ -21,7 +21,7 @@ Before({ name: 'capability gate' }, function (this: ChaosWorld, { pickle }) {
 });
 
 Before({ name: 'scenario namespace', timeout: BUDGETS.setup + 5_000 }, async function (this: ChaosWorld, { pickle, testCaseStartedId }) {
-  this.scenarioContext = await startScenario(this.parameters, { id: pickle.id, name: pickle.name, uri: pickle.uri, attemptId: testCaseStartedId });
+  this.scenarioContext = await startScenario(this.parameters, { id: pickle.id, name: pickle.name, uri: pickle.uri, attemptId: testCaseStartedId, tags: pickle.tags.map((t) => t.name) });
   this.attach(`namespace ${this.scenarioContext.namespace}, seed ${this.scenarioContext.seed} (replay with --seed ${this.scenarioContext.seed})`, SCENARIO_INFO_MEDIA_TYPE);
 });
 

@@ -7,6 +7,11 @@ Given('the fixture {string} is deployed', { timeout: APPLY_STEP_CAP_MS }, async 
   await this.scenario.workloads.deployFixture(fixture);
 });
 
+// npm run grade: the graded student's manifests (src/grading/deploy.ts).
+Given('the submission is deployed', { timeout: APPLY_STEP_CAP_MS }, async function (this: ChaosWorld) {
+  this.log(`${await this.scenario.submission.deploy()} object(s) of the submission applied`);
+});
+
 Given('the manifests in {string} are applied', { timeout: APPLY_STEP_CAP_MS }, async function (this: ChaosWorld, folder: string) {
   await this.scenario.workloads.applyManifests(folder);
 });

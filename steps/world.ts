@@ -28,6 +28,11 @@ export class ChaosWorld extends World<ChaosParameters> implements BoundaryWorld 
     return this.scenarioContext ? this.scenarioContext.redact(text) : text;
   }
 
+  /** The graded submission's names for the suite's ({} outside npm run grade): src/grading/names.ts. */
+  submissionNames(): Record<string, string> {
+    return this.scenarioContext?.submission.names() ?? {};
+  }
+
   /** The scenario; throws a clear error if a step runs before the Before hook created it. */
   get scenario(): ScenarioContext {
     if (!this.scenarioContext) throw new Error('the scenario was not set up (its Before hook failed; see the hook error above)');

@@ -43,6 +43,7 @@ main() {
   want netpol && cached_build kubeproof-netpol "$(source_key netpol)" build_netpol
   want pause && cached_build pause "$PAUSE_TAG-$(source_key pause)" build_pause
   want vegeta && cached_build vegeta "$VEGETA_VERSION" go_install_vegeta
+  want actionlint && cached_build actionlint "$ACTIONLINT_VERSION" go_install_actionlint
   return 0
 }
 go_install_kind() { go_install "$1" "sigs.k8s.io/kind@$KIND_VERSION"; }
@@ -51,4 +52,6 @@ go_install_metrics() { go_install "$1" "sigs.k8s.io/metrics-server/cmd/metrics-s
 go_install_localpath() { go_install "$1" "github.com/rancher/local-path-provisioner@$LOCAL_PATH_PROVISIONER_VERSION"; }
 # The load generator (src/load/): `vegeta -version` names the pinned version instead of an empty one.
 go_install_vegeta() { GOBIN=$1 go install -trimpath -ldflags "-s -w -X main.Version=$VEGETA_VERSION" "github.com/tsenart/vegeta/v12@$VEGETA_VERSION"; }
+# The workflow linter (npm run lint:workflows); its version flag names the pinned version.
+go_install_actionlint() { GOBIN=$1 go install -trimpath -ldflags "-s -w -X github.com/rhysd/actionlint.version=$ACTIONLINT_VERSION" "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"; }
 main "$@"

@@ -3,6 +3,7 @@
  * list (cucumber itself would print "unknown option" and exit 1, and we promise 2), positional
  * arguments are feature paths.
  */
+import { parseDuration } from '../util/duration.ts';
 import { UsageError } from './exit-codes.ts';
 
 /** kubeproof's own options. */
@@ -14,6 +15,8 @@ export interface OwnOptions {
   janitor: boolean;
   allowContext: boolean;
   help: boolean;
+  /** How long to wait for the cluster's run lock when another run holds it (ms). */
+  lockWaitMs: number | undefined;
 }
 
 /** Parsed command line. */
@@ -46,6 +49,7 @@ kubeproof options:
   --keep               keep the namespace of a failed scenario for inspection
   --dry-run            list the scenarios and the faults/targets they would hit, without touching the cluster
   --janitor            undo what killed runs left behind (journalled faults, owned namespaces), then exit
+  --lock-wait <time>   wait this long for another run holding the cluster's run lock (default 30 minutes)
   --help               this text
 
 cucumber options (passed through): --tags <expr>, --name <regexp>, --parallel <n>, --retry <n>,
@@ -58,7 +62,7 @@ exit codes: 0 all passed, 1 scenario failures, 2 tooling error or no scenario ma
  * @throws UsageError for an unknown option or a bad value, naming it
  */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const own: OwnOptions = { context: undefined, seed: undefined, keep: false, dryRun: false, janitor: false, allowContext: false, help: false };
+  const own: OwnOptions = { context: undefined, seed: undefined, keep: false, dryRun: false, janitor: false, allowContext: false, help: false, lockWaitMs: undefined };
   const parsed: ParsedArgs = { own, cucumber: [], profiles: [], configFile: undefined, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] ?? '';
@@ -79,6 +83,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         break;
       }
       case '--keep': own.keep = true; break;
+      case '--lock-wait': {
+        const v = value();
+        try { own.lockWaitMs = parseDuration(v); } catch { throw new UsageError(`--lock-wait expects a duration such as "10 minutes" or "90s", got "${v}"`); }
+        break;
+      }
       case '--dry-run': case '-d': own.dryRun = true; break;
       case '--janitor': own.janitor = true; break;
       case '--allow-context': own.allowContext = true; break;

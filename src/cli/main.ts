@@ -4,7 +4,7 @@
  * through its JS API → reports → exit code. Bad input stops before the cluster is touched.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfiguration, loadSources, loadSupport, runCucumber } from '@cucumber/cucumber/api';
@@ -31,6 +31,8 @@ import { parseArgs, USAGE } from './args.ts';
 import type { ParsedArgs } from './args.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { checkCluster, checkTools, describeCapabilities, measureCapabilities } from './preflight.ts';
+import { acquireClusterLock, ClusterBusyError, releaseStaleClusterLock } from '../run/cluster-lock.ts';
+import type { HeldLock } from '../run/cluster-lock.ts';
 import { basename } from 'node:path';
 import { describeFaultStep, describeLoadStep, loadGenerator, loadStepProblem } from './dry-run.ts';
 import type { SupportLibrary } from './dry-run.ts';
@@ -132,6 +134,8 @@ async function janitorMode(args: ParsedArgs): Promise<number> {
   for (const line of report.skippedLiveRuns) say(`janitor: left alone, still running: ${line}`);
   for (const line of report.actions) say(`janitor: ${line}`);
   for (const line of report.failures) say(`janitor: FAILED ${line}`);
+  const lockLine = await releaseStaleClusterLock(client).catch((err: Error) => { report.failures.push(`cluster lock: ${err.message}`); return undefined; });
+  if (lockLine) { say(`janitor: ${lockLine}`); report.actions.push(lockLine); }
   if (!report.actions.length && !report.failures.length) say('janitor: nothing to clean');
   return report.failures.length ? EXIT.error : EXIT.passed;
 }
@@ -226,6 +230,16 @@ async function main(argv: readonly string[]): Promise<number> {
     onCanaryNamespace: (name: string) => { runScope?.record('namespace.delete', { name }, `delete namespace ${name}`); },
   };
   const version = await checkCluster(client, needs);
+  // One run at a time per cluster (a Lease in kubeproof-system): two runs' faults must never interleave.
+  let lock: HeldLock;
+  try {
+    lock = await acquireClusterLock(client, { runId, purpose: process.env.KUBEPROOF_RUN_PURPOSE ?? 'npm run chaos' }, {
+      waitMs: args.own.lockWaitMs, say, onLost: (why) => say(`warning: ${why}; its faults may now interleave with this run's`),
+    });
+  } catch (err) {
+    if (err instanceof ClusterBusyError) throw new UsageError(err.message);
+    throw err;
+  }
   registerRun(journalDir, { runId, context: client.contextName, startedAt: new Date().toISOString(), seed });
   runScope = openScope(runDir, 'run');
   say(`kubeproof run ${runId}: context ${client.contextName} (Kubernetes ${version}), seed ${seed} (replay with --seed ${seed}), ${dry.scenarios.length} scenario${dry.scenarios.length === 1 ? '' : 's'}`);
@@ -240,13 +254,17 @@ async function main(argv: readonly string[]): Promise<number> {
     say(`\n${signal}: undoing journalled faults of run ${runId} before exiting…`);
     // Undo first (the cluster matters more than the report), then build whatever report the results allow.
     void revertRun(client, runDir)
+      .then(() => lock.release())
       .then(() => generateAllureReport(cwd, 'reports/allure-results').then((f) => say(`partial report: ${f}`), () => {}))
       .finally(() => process.exit(EXIT.error));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  rmSync(resolve(cwd, 'reports'), { recursive: true, force: true });
+  // A fresh report per run; a class's grades (npm run grade) are the teacher's and survive other runs.
+  for (const entry of existsSync(resolve(cwd, 'reports')) ? readdirSync(resolve(cwd, 'reports')) : []) {
+    if (entry !== 'grades') rmSync(resolve(cwd, 'reports', entry), { recursive: true, force: true });
+  }
   runConfiguration.runtime.worldParameters = {
     ...runConfiguration.runtime.worldParameters,
     runId, seed, context: client.contextName, journalDir, keep: args.own.keep, cwd, capabilities,
@@ -265,6 +283,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   // Safety net: anything a crashed After hook left pending is undone here.
   await revertRun(client, runDir);
+  await lock.release();
 
   let allure = '';
   try {

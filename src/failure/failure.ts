@@ -11,9 +11,11 @@ import { formatOffset } from '../util/duration.ts';
  * - `fail`: the system under test did not behave (FAIL);
  * - `inconclusive`: the environment cannot run the check (INCONCLUSIVE, never a pass);
  * - `error`: the tooling broke, or a fault could not be injected (ERROR);
- * - `input`: the scenario asked for something impossible — a bad rate, a missing Service (ERROR, exit 2).
+ * - `input`: the scenario asked for something impossible — a bad rate, a missing Service (ERROR, exit 2);
+ * - `submission`: a graded student's submission cannot be deployed — bad YAML, a Namespace, a missing image
+ *   (ERROR, and the student loses the scenario's points: npm run grade).
  */
-export type ErrorKind = 'fail' | 'inconclusive' | 'error' | 'input';
+export type ErrorKind = 'fail' | 'inconclusive' | 'error' | 'input' | 'submission';
 
 /** A structured failure. Only `subject`, `expected` and `received` are required. */
 export interface Failure {
@@ -38,7 +40,7 @@ export interface Failure {
 }
 
 /** Verdict words for the error kinds (report/verdicts.ts maps them for cucumber). */
-export const VERDICT_OF_KIND = { fail: 'FAIL', inconclusive: 'INCONCLUSIVE', error: 'ERROR', input: 'ERROR' } as const;
+export const VERDICT_OF_KIND = { fail: 'FAIL', inconclusive: 'INCONCLUSIVE', error: 'ERROR', input: 'ERROR', submission: 'ERROR' } as const;
 
 const LABEL_WIDTH = 10;
 const label = (name: string): string => `${name}:`.padEnd(LABEL_WIDTH);
@@ -101,6 +103,15 @@ export class InputError extends KubeproofError {
   override name = 'InputError';
   constructor(message: string) {
     super('input', message);
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
+/** A graded submission cannot be deployed (ERROR blamed on the student: its points are lost); names file and line. */
+export class SubmissionError extends KubeproofError {
+  override name = 'SubmissionError';
+  constructor(message: string) {
+    super('submission', message);
     this.stack = `${this.name}: ${message}`;
   }
 }

@@ -34,6 +34,10 @@ export interface RunOptions {
   cwd?: string;
   /** Also copy the child's output to our stderr as it comes (long builds show their progress). */
   passthrough?: boolean;
+  /** Hears the child's output as it comes (npm run grade shows the run's stderr, keeps its stdout). */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  /** Hears the child's pid once it started (to forward a signal to it). */
+  onStart?: (pid: number) => void;
 }
 
 /**
@@ -45,8 +49,9 @@ export function run(cmd: string, args: readonly string[], options: RunOptions = 
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env, cwd: options.cwd });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); if (options.passthrough) process.stderr.write(d); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); if (options.passthrough) process.stderr.write(d); });
+    if (child.pid !== undefined) options.onStart?.(child.pid);
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); if (options.passthrough) process.stderr.write(d); options.onOutput?.('stdout', d.toString()); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); if (options.passthrough) process.stderr.write(d); options.onOutput?.('stderr', d.toString()); });
     const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     child.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);

@@ -190,6 +190,8 @@ describe('real cluster', { concurrency: false }, () => {
     const janitor = await runCli(['--janitor']);
     assert.equal(janitor.code, 0, janitor.stderr);
     assert.match(janitor.stderr, new RegExp(`node ${node} uncordoned`));
+    // The killed run still held the cluster's run lock (src/run/cluster-lock.ts): the janitor frees it.
+    assert.match(janitor.stderr, new RegExp(`janitor: cluster lock of run ${runId} \\(npm run chaos, pid ${run.child.pid} on \\S+\\) released: its process ${run.child.pid} is gone`));
     assert.deepEqual(await cordonedNodes(), []);
     await untilRunNamespacesGone(runId);
     assert.equal(existsSync(join(ROOT, '.kubeproof/journal', runId!)), false, 'the dead run\'s journal is cleared');

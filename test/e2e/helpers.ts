@@ -17,8 +17,17 @@ export interface CliRun {
   stderr: string;
 }
 
+/**
+ * The environment of a CLI run under test: the test's own, minus the nightly CI's Allure history file —
+ * the trend across nights is the shipped suite's, not one point per end-to-end test's run.
+ */
+export function cliEnv(): NodeJS.ProcessEnv {
+  const { KUBEPROOF_ALLURE_HISTORY: _history, ...env } = process.env;
+  return env;
+}
+
 /** Starts `node src/cli/main.ts …` with the same (pinned) Node binary as the test. */
-export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; done: Promise<CliRun>; output: () => string } {
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = cliEnv()): { child: ChildProcess; done: Promise<CliRun>; output: () => string } {
   const child = spawn(process.execPath, ['src/cli/main.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
