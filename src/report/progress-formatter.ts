@@ -5,7 +5,7 @@ import { formatMs } from '../util/duration.ts';
 import { createRunModel } from './run-model.ts';
 import type { ScenarioResult } from './run-model.ts';
 
-const ICON: Record<ScenarioResult['verdict'], string> = { PASS: '✔ PASS', FAIL: '✘ FAIL', INCONCLUSIVE: '? INCONCLUSIVE', ERROR: '! ERROR' };
+const ICON: Record<ScenarioResult['verdict'], string> = { PASS: '✔ PASS', FAIL: '✘ FAIL', INCONCLUSIVE: '? INCONCLUSIVE', ERROR: '! ERROR', SKIPPED: '- SKIPPED' };
 
 /** Renders one scenario's progress line (and its message, indented, when it did not pass). */
 export function progressLine(result: ScenarioResult, index: number, total: number): string {
@@ -23,7 +23,14 @@ const plugin = {
     const given = (options as { kubeproofFeaturePaths?: string[] } | undefined)?.kubeproofFeaturePaths ?? [];
     const model = createRunModel({ displayUri: (uri) => displayUri(uri, process.cwd(), given) });
     model.onFinished((result, index) => write(progressLine(result, index, model.total())));
-    on('message', (envelope) => model.ingest(envelope));
+    on('message', (envelope) => {
+      model.ingest(envelope);
+      // Nothing ran at all: a dry run (cucumber-js --dry-run) listed the scenarios; say so once.
+      const results = model.results();
+      if (envelope.testRunFinished && results.length > 0 && results.every((r) => r.verdict === 'SKIPPED')) {
+        write(`${results.length} scenario${results.length === 1 ? '' : 's'} (${results.length} skipped): listed, not run\n`);
+      }
+    });
   },
 } satisfies FormatterPlugin;
 

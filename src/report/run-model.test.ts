@@ -37,7 +37,7 @@ describe('createRunModel', () => {
       ...scenario('6', 'named like a failure', 'FAILED', { type: 'ConditionError', message: 'thrown by someone else' }),
     ].forEach((e) => model.ingest(e));
     assert.deepEqual(lines, ['1:PASS:heals', '2:FAIL:not ready', '3:ERROR:tool broke', '4:INCONCLUSIVE:needs metrics', '5:ERROR:bad rate', '6:ERROR:named like a failure']);
-    assert.deepEqual(model.counts(), { PASS: 1, FAIL: 1, ERROR: 3, INCONCLUSIVE: 1 });
+    assert.deepEqual(model.counts(), { PASS: 1, FAIL: 1, ERROR: 3, INCONCLUSIVE: 1, SKIPPED: 0 });
     assert.equal(model.results()[3]?.message, '@hpa needs the metrics API');
     assert.equal(model.total(), 6);
   });
@@ -48,7 +48,22 @@ describe('createRunModel', () => {
     assert.equal(model.results().length, 0);
   });
 
-  it('treats a scenario skipped without an INCONCLUSIVE reason as ERROR (never silently passed)', () => {
+  it('calls a scenario none of whose steps or hooks ran SKIPPED, not a verdict (dry run, --fail-fast)', () => {
+    const model = createRunModel();
+    const skipped = (step: string) => ({ testStepFinished: { testCaseStartedId: 'tcs1', testStepId: step, timestamp: ts(2), testStepResult: { status: 'SKIPPED', duration: dur } as never } });
+    [
+      { pickle: { id: 'p1', name: 'listed', uri: 'features/x.feature', astNodeIds: ['s1'], steps: [], tags: [], language: 'en' } as never },
+      { testCase: { id: 'tc1', pickleId: 'p1', testSteps: [] } },
+      { testCaseStarted: { id: 'tcs1', testCaseId: 'tc1', attempt: 0, timestamp: ts(1) } },
+      skipped('before-hook'), skipped('step'), skipped('after-hook'),
+      { testCaseFinished: { testCaseStartedId: 'tcs1', timestamp: ts(1), willBeRetried: false } },
+    ].forEach((e) => model.ingest(e as Envelope));
+    assert.equal(model.results()[0]?.verdict, 'SKIPPED');
+    assert.equal(model.results()[0]?.message, undefined);
+    assert.deepEqual(model.counts(), { PASS: 0, FAIL: 0, ERROR: 0, INCONCLUSIVE: 0, SKIPPED: 1 });
+  });
+
+  it('treats a scenario skipped without an INCONCLUSIVE reason after a step ran as ERROR (never silently passed)', () => {
     const model = createRunModel();
     scenario('1', 'odd', 'SKIPPED').forEach((e) => model.ingest(e));
     assert.equal(model.results()[0]?.verdict, 'ERROR');

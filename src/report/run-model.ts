@@ -6,12 +6,18 @@ import type { Envelope, TestStepResult } from '@cucumber/messages';
 import { INCONCLUSIVE_MEDIA_TYPE, SCENARIO_INFO_MEDIA_TYPE, VERDICT_MEDIA_TYPE, verdictOfFailure } from './verdicts.ts';
 import type { Verdict } from './verdicts.ts';
 
+/**
+ * A scenario's outcome: one of the four verdicts, or SKIPPED when none of its steps or hooks ran at all
+ * (`--dry-run`, or `--fail-fast` after an earlier failure) — not a verdict on the deployment.
+ */
+export type Outcome = Verdict | 'SKIPPED';
+
 /** One finished scenario. */
 export interface ScenarioResult {
   name: string;
   uri: string;
   line: number;
-  verdict: Verdict;
+  verdict: Outcome;
   /** Failure message, or the INCONCLUSIVE reason. */
   message: string | undefined;
   /** Namespace/seed info line attached by the Before hook. */
@@ -33,7 +39,7 @@ export interface RunModel {
   /** Number of scenarios planned (known once test cases are announced). */
   total(): number;
   results(): readonly ScenarioResult[];
-  counts(): Record<Verdict, number>;
+  counts(): Record<Outcome, number>;
   /** The error of a BeforeAll/AfterAll hook, if one failed. */
   hookErrors(): readonly string[];
   onFinished(listener: (result: ScenarioResult, index: number) => void): void;
@@ -45,7 +51,7 @@ export function createRunModel(options: { displayUri?: (uri: string) => string }
   const pickles = new Map<string, { name: string; uri: string; line: number; astNodeIds: readonly string[] }>();
   const lineOf = new Map<string, number>();
   const testCases = new Map<string, string>(); // testCase id → pickle id
-  const started = new Map<string, { testCaseId: string; attempt: number; start: number; worst: TestStepResult | undefined; inconclusive?: string; info?: string; kind?: string }>();
+  const started = new Map<string, { testCaseId: string; attempt: number; start: number; worst: TestStepResult | undefined; ran: boolean; inconclusive?: string; info?: string; kind?: string }>();
   const results: ScenarioResult[] = [];
   const hookErrors: string[] = [];
   const listeners: Array<(r: ScenarioResult, i: number) => void> = [];
@@ -70,7 +76,7 @@ export function createRunModel(options: { displayUri?: (uri: string) => string }
       }
       if (e.testCase) testCases.set(e.testCase.id, e.testCase.pickleId);
       if (e.testCaseStarted) {
-        started.set(e.testCaseStarted.id, { testCaseId: e.testCaseStarted.testCaseId, attempt: e.testCaseStarted.attempt, start: toMs(e.testCaseStarted.timestamp), worst: undefined });
+        started.set(e.testCaseStarted.id, { testCaseId: e.testCaseStarted.testCaseId, attempt: e.testCaseStarted.attempt, start: toMs(e.testCaseStarted.timestamp), worst: undefined, ran: false });
       }
       if (e.attachment?.testCaseStartedId) {
         const s = started.get(e.attachment.testCaseStartedId);
@@ -83,6 +89,7 @@ export function createRunModel(options: { displayUri?: (uri: string) => string }
         const s = started.get(e.testStepFinished.testCaseStartedId);
         const r = e.testStepFinished.testStepResult;
         if (s && (SEVERITY[r.status] ?? 0) > (SEVERITY[s.worst?.status ?? 'UNKNOWN'] ?? 0)) s.worst = r;
+        if (s && r.status !== 'SKIPPED') s.ran = true;
       }
       if (e.testRunHookFinished && e.testRunHookFinished.result.status === 'FAILED') {
         hookErrors.push(e.testRunHookFinished.result.message ?? 'a BeforeAll/AfterAll hook failed');
@@ -92,9 +99,10 @@ export function createRunModel(options: { displayUri?: (uri: string) => string }
         if (!s) return;
         const pickle = pickles.get(testCases.get(s.testCaseId) ?? '');
         const status = s.worst?.status ?? 'PASSED';
-        let verdict: Verdict;
+        let verdict: Outcome;
         let message = s.worst?.message;
         if (s.inconclusive) { verdict = 'INCONCLUSIVE'; message = s.inconclusive; }
+        else if (!s.ran && status === 'SKIPPED') { verdict = 'SKIPPED'; message = undefined; }
         else if (status === 'PASSED') verdict = 'PASS';
         else if (status === 'FAILED') verdict = verdictOfFailure(s.kind); else if (status === 'SKIPPED') { verdict = 'ERROR'; message = message ?? 'skipped without a reason (an earlier hook failed?)'; }
         else { verdict = 'ERROR'; message = message ?? `a step is ${status.toLowerCase()}`; }
@@ -109,7 +117,7 @@ export function createRunModel(options: { displayUri?: (uri: string) => string }
     total: () => testCases.size,
     results: () => results,
     counts() {
-      const c: Record<Verdict, number> = { PASS: 0, FAIL: 0, INCONCLUSIVE: 0, ERROR: 0 };
+      const c: Record<Outcome, number> = { PASS: 0, FAIL: 0, INCONCLUSIVE: 0, ERROR: 0, SKIPPED: 0 };
       for (const r of results) c[r.verdict]++;
       return c;
     },
