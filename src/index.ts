@@ -1,4 +1,4 @@
-/** The only module steps/ import: the scenario facade, parsers, budgets, the fault names and the boundary. */
+/** The only module steps/ import: the scenario facade, parsers, budgets, the fault names, the boundary and the run lifecycle hooks. */
 export { startScenario } from './scenario.ts';
 export type { AttachFn, RunParameters, ScenarioContext, ScenarioIdentity } from './scenario.ts';
 export { parseDuration, formatMs } from './util/duration.ts';
@@ -6,8 +6,9 @@ export { APPLY_STEP_CAP_MS, BUDGETS, CONDITION_STEP_CAP_MS, DRAIN_STEP_CAP_MS, F
 export type { StepDuration } from './conditions/expect.ts';
 export type { FaultArgs, FaultName } from './faults/registry.ts';
 export type { LoadRequest } from './load/load.ts';
-export { inconclusiveReason } from './capabilities.ts';
 export type { Capabilities } from './capabilities.ts';
+export { scenarioInconclusiveReason } from './run/needs.ts';
+export { adoptPublishedRun, finishCucumberJsRun, prepareCucumberJsRun, PREPARE_RUN_TIMEOUT_MS } from './run/cucumber-js.ts';
 export { boundary } from './report/boundary.ts';
 export { withSubmissionNames } from './grading/names.ts';
 export type { BoundaryWorld } from './report/boundary.ts';

@@ -3,9 +3,11 @@ import { setWorldConstructor, World } from '@cucumber/cucumber';
 import type { IWorldOptions } from '@cucumber/cucumber';
 import type { BoundaryWorld, Capabilities, RunParameters, ScenarioContext } from '../src/index.ts';
 
-/** World parameters the CLI passes (see src/cli/main.ts). */
+/** World parameters of a run: passed by our CLI (src/cli/main.ts), or filled by the BeforeAll hook under plain cucumber-js (src/run/cucumber-js.ts). */
 export interface ChaosParameters extends RunParameters {
   capabilities: Capabilities;
+  /** How to replay the run's seed with the entry point that started it ("--seed 42", or cucumber-js's --world-parameters). */
+  replay?: string;
 }
 
 /** The World every step runs in. Its attach and log are the redaction boundary for everything steps send. */

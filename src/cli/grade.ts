@@ -170,7 +170,7 @@ async function grade(args: GradeArgs): Promise<number> {
   // Images: what the submissions run must be in the nodes (nothing can be pulled); only our kind cluster is loaded.
   const problems = new Map<string, string>();
   if (!args.dryRun && targetsOwnCluster(args.context, currentContextName())) {
-    await ensureOwnCluster(cwd, say);
+    await ensureOwnCluster(say);
     const wanted = await Promise.all(todo.map(async (s) => {
       const fromManifests = await loadSubmissionManifests(s.dir, s.id).then((m) => imagesOf(m.map((x) => x.object)), () => []); // bad YAML: the step reports it
       return { id: s.id, images: [...new Set([...s.images, ...fromManifests])] };

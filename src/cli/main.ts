@@ -1,40 +1,42 @@
 #!/usr/bin/env node
 /**
- * `npm run chaos -- …`: parse → check input (features, steps, manifests) → preflight → run cucumber
+ * `npm run chaos -- …` (and `npx kubeproof …` in a project that depends on kubeproof, via
+ * bin/kubeproof.mjs): parse → check input (features, steps, manifests) → preflight → run cucumber
  * through its JS API → reports → exit code. Bad input stops before the cluster is touched.
+ * Plain `cucumber-js` runs the same hooks and plugins without this file (src/run/cucumber-js.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import { loadConfiguration, loadSources, loadSupport, runCucumber } from '@cucumber/cucumber/api';
 import type { IRunConfiguration, IRunEnvironment, IRunOptions } from '@cucumber/cucumber/api';
 import type { Envelope } from '@cucumber/messages';
-import { needsNetpolCanary } from '../capabilities.ts';
-import type { Capabilities } from '../capabilities.ts';
+import { describeNeeds } from '../capabilities.ts';
+import type { Needs } from '../capabilities.ts';
 import { checkManifestDir } from '../cluster/manifests.ts';
-import { createKubeClient, currentContextName } from '../cluster/kube-client.ts';
+import { createKubeClient } from '../cluster/kube-client.ts';
 import type { ClusterClient } from '../cluster/types.ts';
 import { kindNodeAccess } from '../cluster/kind-access.ts';
-import type { ScopeJournal } from '../journal/journal.ts';
-import { DEFAULT_JOURNAL_DIR, openScope, registerRun, removeRunIfClean, runDirOf, scopeFiles } from '../journal/journal.ts';
+import { DEFAULT_JOURNAL_DIR } from '../journal/journal.ts';
 import { runJanitor } from '../journal/janitor.ts';
-import { revertScope } from '../journal/revert.ts';
 import { UNDOS } from '../registry.ts';
 import { generateAllureReport } from '../report/allure.ts';
 import { createRunModel } from '../report/run-model.ts';
+import { markDrivenByCli } from '../run/cucumber-js.ts';
+import { scenarioNeeds } from '../run/needs.ts';
+import { checkCluster, checkTools } from '../run/preflight.ts';
+import { parseCapabilityOverrides, revertRun, startRun } from '../run/start-run.ts';
+import { definitionsOfLibrary, loadStepProblem, loadToolsOf } from '../run/step-facts.ts';
+import { finishReports } from '../run/summary.ts';
 import { displayUri } from '../util/display-path.ts';
-import { formatMs } from '../util/duration.ts';
+import { fixtureDir, PACKAGE_ROOT } from '../util/package-root.ts';
 import { newSeed } from '../util/rng.ts';
-import { ensureFixtureImages, ensureOwnCluster, fixturesUsed, targetsOwnCluster } from '../testbed/own-cluster.ts';
 import { parseArgs, USAGE } from './args.ts';
 import type { ParsedArgs } from './args.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
-import { checkCluster, checkTools, describeCapabilities, measureCapabilities } from './preflight.ts';
-import { acquireClusterLock, ClusterBusyError, releaseStaleClusterLock } from '../run/cluster-lock.ts';
-import type { HeldLock } from '../run/cluster-lock.ts';
-import { basename } from 'node:path';
-import { describeFaultStep, describeLoadStep, loadGenerator, loadStepProblem } from './dry-run.ts';
+import { releaseStaleClusterLock } from '../run/cluster-lock.ts';
+import { describeFaultStep, describeLoadStep } from './dry-run.ts';
 import type { SupportLibrary } from './dry-run.ts';
 
 const cwd = process.cwd();
@@ -51,6 +53,8 @@ interface PlannedScenario {
   line: number;
   tags: string[];
   steps: string[];
+  /** What it needs from the cluster (from its steps' definitions and its tags). */
+  needs: Needs;
 }
 
 /** Runs cucumber in dry-run mode to learn tags and steps of the selected scenarios and find undefined steps. */
@@ -73,7 +77,9 @@ async function dryPass(config: IRunOptions, environment: IRunEnvironment): Promi
     }
     if (e.pickle) {
       const p = e.pickle;
-      scenarios.set(p.id, { name: p.name, uri: showUri(p.uri), line: lineOf.get(p.astNodeIds[0] ?? '') ?? 0, tags: p.tags.map((t) => t.name), steps: p.steps.map((s) => s.text) });
+      const tags = p.tags.map((t) => t.name);
+      const steps = p.steps.map((s) => s.text);
+      scenarios.set(p.id, { name: p.name, uri: showUri(p.uri), line: lineOf.get(p.astNodeIds[0] ?? '') ?? 0, tags, steps, needs: scenarioNeeds(tags, steps, definitionsOfLibrary(config.support)) });
       for (const s of p.steps) { stepText.set(s.id, s.text); pickleOfStep.set(s.id, p.id); }
     }
   }
@@ -101,7 +107,8 @@ function checkManifests(scenarios: readonly PlannedScenario[]): void {
       const fixture = /^the fixture "([^"]+)" is deployed$/.exec(step)?.[1];
       if (applied) dirs.add(applied);
       // A missing fixture is reported by its step (the scenario fails with a clear message); only parse existing ones.
-      if (fixture && checkManifestDir(`fixtures/${fixture}/manifests`, cwd)?.includes('invalid')) dirs.add(`fixtures/${fixture}/manifests`);
+      const fixtureManifests = fixture ? join(fixtureDir(fixture, cwd), 'manifests') : undefined;
+      if (fixtureManifests && checkManifestDir(fixtureManifests, cwd)?.includes('invalid')) dirs.add(fixtureManifests);
     }
   }
   for (const dir of dirs) {
@@ -118,6 +125,8 @@ function printDryRun(scenarios: readonly PlannedScenario[], seed: number, suppor
     const faults = s.steps.map((t) => describeFaultStep(support, t, seed)).filter((f): f is string => Boolean(f));
     for (const f of faults) process.stdout.write(`      fault: ${f}\n`);
     if (!faults.length) process.stdout.write('      no fault\n');
+    const needs = describeNeeds(s.needs);
+    if (needs) process.stdout.write(`      needs: ${needs}\n`);
   });
 }
 
@@ -140,31 +149,25 @@ async function janitorMode(args: ParsedArgs): Promise<number> {
   return report.failures.length ? EXIT.error : EXIT.passed;
 }
 
-/** Replays every pending undo of this run (SIGINT/SIGTERM, or a run that crashed). */
-async function revertRun(client: ClusterClient, runDir: string): Promise<void> {
-  for (const file of scopeFiles(runDir)) {
-    const results = await revertScope(UNDOS, { client, nodes: kindNodeAccess }, openScope(runDir, basename(file, '.jsonl')));
-    for (const r of results) say(`  ${r.ok ? 'undone' : 'FAILED'}: ${r.message}`);
-  }
-  removeRunIfClean(runDir);
-}
-
 async function main(argv: readonly string[]): Promise<number> {
   const started = performance.now();
   const args = parseArgs(argv);
   if (args.own.help) { process.stdout.write(`${USAGE}\n`); return EXIT.passed; }
   if (args.own.janitor) return janitorMode(args);
 
+  markDrivenByCli();
   const environment: IRunEnvironment = { cwd, stdout: process.stdout, stderr: process.stderr, env: process.env };
   let runConfiguration: IRunConfiguration;
   try {
-    ({ runConfiguration } = await loadConfiguration({ file: args.configFile, profiles: args.profiles, provided: args.cucumber }, environment));
+    ({ runConfiguration } = await loadConfiguration({ file: args.configFile ?? defaultConfigFile(), profiles: args.profiles, provided: args.cucumber }, environment));
   } catch (err) {
     throw new UsageError(`cannot load the cucumber configuration: ${(err as Error).message}`);
   }
+  withKubeproofSupport(runConfiguration);
   // CLI paths replace the profile's paths (cucumber 13 would merge them and run both).
   if (args.paths.length) runConfiguration.sources.paths = args.paths;
   givenPaths = args.paths;
+  const capabilityOverrides = parseCapabilityOverrides((runConfiguration.runtime.worldParameters as Record<string, unknown>).capabilities);
 
   let sources: Awaited<ReturnType<typeof loadSources>>;
   try {
@@ -191,69 +194,31 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError(line ?? firstUndefined, snippet.join('\n') + (dry.undefinedSteps.length > 1 ? `\n(${dry.undefinedSteps.length - 1} more undefined step${dry.undefinedSteps.length > 2 ? 's' : ''})` : ''));
   }
   checkManifests(dry.scenarios);
-  const seed = args.own.seed ?? newSeed();
   // A load above the caps is refused before anything runs, dry run included.
+  const definitions = definitionsOfLibrary(support);
   for (const s of dry.scenarios) {
     for (const t of s.steps) {
-      const problem = loadStepProblem(support, t);
+      const problem = loadStepProblem(definitions, t, cwd);
       if (problem) throw new UsageError(`${s.uri}:${s.line} (${s.name}): ${problem}`);
     }
   }
-  if (args.own.dryRun) { printDryRun(dry.scenarios, seed, support); return EXIT.passed; }
+  if (args.own.dryRun) { printDryRun(dry.scenarios, args.own.seed ?? newSeed(), support); return EXIT.passed; }
 
   // From here on the cluster is touched.
-  const runId = randomBytes(3).toString('hex');
-  const journalDir = resolve(cwd, DEFAULT_JOURNAL_DIR);
-  const allTags = dry.scenarios.flatMap((s) => s.tags);
-  const generators = new Set(dry.scenarios.flatMap((s) => s.steps.map((t) => loadGenerator(support, t))));
-  await checkTools({ vegeta: generators.has('vegeta'), k6: generators.has('k6'), say });
-  // A fresh clone has no cluster yet: our own kind cluster (and the fixtures' images) come up on demand.
-  if (targetsOwnCluster(args.own.context, currentContextName())) {
-    try {
-      await ensureOwnCluster(cwd, say);
-      for (const fixture of fixturesUsed(dry.scenarios.flatMap((s) => s.steps), cwd)) await ensureFixtureImages(fixture, cwd, say);
-    } catch (err) {
-      throw new UsageError(`could not prepare the kind cluster "kubeproof": ${(err as Error).message} (output above; retry with: npm run cluster:up)`);
-    }
-  }
-  let client: ClusterClient;
-  try {
-    client = createKubeClient(args.own.context);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const runDir = runDirOf(journalDir, runId);
-  // The run's own scope (canary namespace) is opened only once preflight passed: a rejected run leaves no journal.
-  let runScope: ScopeJournal | undefined;
-  const needs = {
-    allowContext: args.own.allowContext, netpolCanary: needsNetpolCanary(allTags), vegeta: false, runId,
-    onCanaryNamespace: (name: string) => { runScope?.record('namespace.delete', { name }, `delete namespace ${name}`); },
-  };
-  const version = await checkCluster(client, needs);
-  // One run at a time per cluster (a Lease in kubeproof-system): two runs' faults must never interleave.
-  let lock: HeldLock;
-  try {
-    lock = await acquireClusterLock(client, { runId, purpose: process.env.KUBEPROOF_RUN_PURPOSE ?? 'npm run chaos' }, {
-      waitMs: args.own.lockWaitMs, say, onLost: (why) => say(`warning: ${why}; its faults may now interleave with this run's`),
-    });
-  } catch (err) {
-    if (err instanceof ClusterBusyError) throw new UsageError(err.message);
-    throw err;
-  }
-  registerRun(journalDir, { runId, context: client.contextName, startedAt: new Date().toISOString(), seed });
-  runScope = openScope(runDir, 'run');
-  say(`kubeproof run ${runId}: context ${client.contextName} (Kubernetes ${version}), seed ${seed} (replay with --seed ${seed}), ${dry.scenarios.length} scenario${dry.scenarios.length === 1 ? '' : 's'}`);
-  const capabilities: Capabilities = await measureCapabilities(client, needs);
-  await revertScope(UNDOS, { client, nodes: kindNodeAccess }, runScope);
-  describeCapabilities(capabilities).forEach((l) => say(l));
+  const { parameters, client, version, runDir, lock } = await startRun({
+    cwd, context: args.own.context, allowContext: args.own.allowContext, seed: args.own.seed, keep: args.own.keep,
+    scenarios: dry.scenarios, loadTools: loadToolsOf(definitions, dry.scenarios.flatMap((s) => s.steps)),
+    provision: 'create', replayHint: (seed) => `--seed ${seed}`, capabilityOverrides, say,
+    purpose: process.env.KUBEPROOF_RUN_PURPOSE ?? 'npm run chaos', lockWaitMs: args.own.lockWaitMs,
+  });
 
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted) return;
     interrupted = true;
-    say(`\n${signal}: undoing journalled faults of run ${runId} before exiting…`);
+    say(`\n${signal}: undoing journalled faults of run ${parameters.runId} before exiting…`);
     // Undo first (the cluster matters more than the report), then build whatever report the results allow.
-    void revertRun(client, runDir)
+    void revertRun(client, runDir, say)
       .then(() => lock.release())
       .then(() => generateAllureReport(cwd, 'reports/allure-results').then((f) => say(`partial report: ${f}`), () => {}))
       .finally(() => process.exit(EXIT.error));
@@ -266,12 +231,11 @@ async function main(argv: readonly string[]): Promise<number> {
     if (entry !== 'grades') rmSync(resolve(cwd, 'reports', entry), { recursive: true, force: true });
   }
   runConfiguration.runtime.worldParameters = {
-    ...runConfiguration.runtime.worldParameters,
-    runId, seed, context: client.contextName, journalDir, keep: args.own.keep, cwd, capabilities,
+    ...runConfiguration.runtime.worldParameters, ...parameters,
   } as unknown as typeof runConfiguration.runtime.worldParameters;
   runConfiguration.formats.options = {
     ...runConfiguration.formats.options,
-    environmentInfo: { ...(runConfiguration.formats.options.environmentInfo as object), kubeContext: client.contextName, kubernetes: version, seed: String(seed), runId },
+    environmentInfo: { ...(runConfiguration.formats.options.environmentInfo as object), kubeContext: client.contextName, kubernetes: version, seed: String(parameters.seed), runId: parameters.runId },
     kubeproofFeaturePaths: [...givenPaths],
   };
   const model = createRunModel({ displayUri: showUri });
@@ -282,26 +246,37 @@ async function main(argv: readonly string[]): Promise<number> {
     runError = err;
   }
   // Safety net: anything a crashed After hook left pending is undone here.
-  await revertRun(client, runDir);
+  await revertRun(client, runDir, say);
   await lock.release();
 
-  let allure = '';
-  try {
-    allure = await generateAllureReport(cwd, 'reports/allure-results');
-  } catch (err) {
-    say(`warning: the Allure report could not be generated: ${(err as Error).message}`);
-  }
+  await finishReports(cwd, model, { seed: parameters.seed, runId: parameters.runId, elapsedMs: performance.now() - started }, say);
   const counts = model.counts();
-  const total = model.results().length;
-  say('');
-  say(`kubeproof: ${total} scenario${total === 1 ? '' : 's'} — ${counts.PASS} PASS, ${counts.FAIL} FAIL, ${counts.INCONCLUSIVE} INCONCLUSIVE, ${counts.ERROR} ERROR  (seed ${seed}, run ${runId}, ${formatMs(performance.now() - started)})`);
-  for (const r of model.results().filter((x) => x.verdict === 'INCONCLUSIVE')) say(`  INCONCLUSIVE ${r.name}: ${r.message}`);
-  say(`reports: ${[allure, 'reports/cucumber-report.html', 'reports/junit.xml', 'reports/messages.ndjson'].filter(Boolean).join(', ')}`);
   if (runError) { say(`error: ${(runError as Error).message}`); return EXIT.error; }
   if (model.hookErrors().length) { say(`error: ${model.hookErrors()[0]}`); return EXIT.error; }
   if (counts.ERROR > 0) return EXIT.error;
   if (counts.FAIL > 0) return EXIT.failed;
   return EXIT.passed;
+}
+
+/** Cucumber's own config file names (cucumber's locate_file.js), looked for in the working directory. */
+const CONFIG_FILES = ['cucumber.js', 'cucumber.cjs', 'cucumber.mjs', 'cucumber.json', 'cucumber.yaml', 'cucumber.yml'];
+
+/** A project without a cucumber config of its own (one that depends on kubeproof) runs with kubeproof's cucumber.mjs. */
+function defaultConfigFile(): string | undefined {
+  // Relative: cucumber joins the working directory and the file name.
+  return CONFIG_FILES.some((f) => existsSync(join(cwd, f))) ? undefined : relative(cwd, join(PACKAGE_ROOT, 'cucumber.mjs'));
+}
+
+/** kubeproof's steps and plugins, added to a project's own cucumber config when it does not list them. */
+function withKubeproofSupport(config: IRunConfiguration): void {
+  const steps = join(PACKAGE_ROOT, 'steps', '**', '*.ts');
+  const own = (p: string): boolean => resolve(cwd, p) === steps || (cwd === PACKAGE_ROOT && p === 'steps/**/*.ts');
+  const importPaths = (config.support.importPaths ??= []);
+  if (!importPaths.some(own)) importPaths.push(steps);
+  const plugins = ['exclusive-last-plugin.ts', 'cucumber-js-plugin.ts'].map((f) => pathToFileURL(join(PACKAGE_ROOT, 'src', 'cli', f)).href);
+  const listed = (config.plugins?.specifiers ?? []).map((p) => (p.startsWith('.') ? pathToFileURL(resolve(cwd, p)).href : p));
+  const missing = plugins.filter((p) => !listed.includes(p));
+  if (missing.length) config.plugins = { ...config.plugins, specifiers: [...(config.plugins?.specifiers ?? []), ...missing], options: config.plugins?.options ?? {} };
 }
 
 main(process.argv.slice(2)).then(

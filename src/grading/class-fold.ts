@@ -7,8 +7,9 @@
 import type { Envelope } from '@cucumber/messages';
 import { createRunModel } from '../report/run-model.ts';
 import { VERDICT_MEDIA_TYPE } from '../report/verdicts.ts';
+import type { Verdict } from '../report/verdicts.ts';
 import { standingOf, summarizeFailure } from './grades.ts';
-import type { AttachmentRecord, GradedScenario, StepRecord } from './grades.ts';
+import type { AttachmentRecord, GradedScenario, Standing, StepRecord } from './grades.ts';
 import { pointsOf, STUDENT_TAG, studentOf } from './suite.ts';
 
 /** Media types of our own bookkeeping attachments, not shown as evidence. */
@@ -80,10 +81,13 @@ export function createClassFold(suiteFileOf: (uri: string) => string): ClassFold
         const student = studentOf(tags);
         if (!result || !s || !student) return;
         const points = pointsOf(tags.filter((t) => !t.startsWith(STUDENT_TAG)), result.name);
-        const standing = standingOf(result.verdict, s.kind);
-        const summary = result.verdict === 'PASS' ? {} : result.verdict === 'INCONCLUSIVE' ? { reason: result.message?.split('\n')[0] } : summarizeFailure(result.message);
+        // A scenario cucumber never ran (SKIPPED: --fail-fast, a dry run) earns nothing and is no student's
+        // fault: a tooling error, as it was before the run model told it from ERROR.
+        const verdict: Verdict = result.verdict === 'SKIPPED' ? 'ERROR' : result.verdict;
+        const standing: Standing = result.verdict === 'SKIPPED' ? 'tooling-error' : standingOf(verdict, s.kind);
+        const summary = verdict === 'PASS' ? {} : verdict === 'INCONCLUSIVE' ? { reason: result.message?.split('\n')[0] } : summarizeFailure(result.message);
         const scenario: GradedScenario = {
-          file: suiteFileOf(result.uri), line: result.line, name: result.name, points, verdict: result.verdict, standing,
+          file: suiteFileOf(result.uri), line: result.line, name: result.name, points, verdict, standing,
           earned: standing === 'earned' ? points : 0,
           ...(summary.reason ? { reason: summary.reason } : {}),
           ...('hint' in summary && summary.hint ? { hint: summary.hint } : {}),

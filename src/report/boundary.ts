@@ -52,6 +52,8 @@ export function boundary<F extends (...args: never[]) => unknown>(fn: F): F {
       const kind: ErrorKind = kindOf(err);
       const redact = typeof this?.redact === 'function' ? (t: string) => this.redact(t) : (t: string) => t;
       const safe = redactError(err, redact);
+      // BeforeAll/AfterAll run without a World (cucumber gives them only { parameters }): nothing to attach to.
+      if (typeof this?.attach !== 'function') throw safe;
       if (kind === 'inconclusive') {
         this.attach(`INCONCLUSIVE: ${safe.message}`, INCONCLUSIVE_MEDIA_TYPE);
         this.attach(allureLabels({ [VERDICT_LABEL]: 'INCONCLUSIVE', [REASON_LABEL]: safe.message.split('\n')[0] ?? '' }), ALLURE_MESSAGE_MEDIA_TYPE);

@@ -4,8 +4,9 @@
  * Any other cluster is the user's business: we never create or change it.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { run } from '../util/exec.ts';
+import { fixtureDir, PACKAGE_ROOT } from '../util/package-root.ts';
 
 /** The kube context kind writes for kind-config.yaml's cluster. */
 export const OWN_CONTEXT = 'kind-kubeproof';
@@ -26,7 +27,7 @@ export function fixturesUsed(stepTexts: readonly string[], cwd = process.cwd()):
     if (name) names.add(name);
     // Plain manifests may run the fixture's images too (kubeproof/demo-app …): they need them loaded.
     const dir = /^the manifests in "([^"]+)" are applied/.exec(text)?.[1];
-    if (dir && usesFixtureImages(join(cwd, dir))) names.add('demo-shop');
+    if (dir && usesFixtureImages(resolve(cwd, dir))) names.add('demo-shop');
   }
   return [...names].sort();
 }
@@ -42,6 +43,12 @@ function usesFixtureImages(dir: string): boolean {
   return files.some((f) => /image:\s*["']?kubeproof\/(demo-app|postgres):/.test(readFileSync(join(dir, f), 'utf8')));
 }
 
+/** How many of our kind cluster's node containers run (a paused one counts), and how many are missing. */
+export async function ownClusterNodes(): Promise<{ running: number; missing: number }> {
+  const running = (await runningNodes()).length;
+  return { running, missing: Math.max(0, OWN_NODES - running) };
+}
+
 async function runningNodes(): Promise<string[]> {
   // A paused node counts as present: it is a live run's node-death fault (its own After hook, or
   // --janitor after a killed run, unpauses it). "cluster.sh up" would unpause it under that run.
@@ -51,24 +58,30 @@ async function runningNodes(): Promise<string[]> {
 }
 
 /** Creates (or heals) the kind cluster when fewer than its nodes are running; progress goes to stderr. */
-export async function ensureOwnCluster(cwd: string, say: (line: string) => void): Promise<void> {
+export async function ensureOwnCluster(say: (line: string) => void): Promise<void> {
   const nodes = await runningNodes();
   if (nodes.length >= OWN_NODES) return;
   say(`kubeproof: the kind cluster "${OWN_CLUSTER}" is not running (${nodes.length}/${OWN_NODES} nodes): bringing it up (npm run cluster:up)`);
-  await run('bash', ['testbed/cluster.sh', 'up'], { cwd, passthrough: true });
+  // The testbed ships with kubeproof: its scripts and kind-config.yaml are in the package, not the user's project.
+  await run('bash', ['testbed/cluster.sh', 'up'], { cwd: PACKAGE_ROOT, passthrough: true });
 }
 
-/** Builds and loads a fixture's images when the cluster's control-plane node does not have them yet. */
-export async function ensureFixtureImages(fixture: string, cwd: string, say: (line: string) => void): Promise<void> {
-  const script = join('fixtures', fixture, 'build-images.sh');
-  if (!existsSync(join(cwd, script))) return; // a fixture made only of manifests
-  const listed = await run('bash', [script, '--print-images'], { cwd, timeoutMs: 30_000 });
+/** The images of `fixture` (the project's own fixtures/<name>, else kubeproof's) that the cluster's control-plane node lacks. */
+export async function missingFixtureImages(fixture: string, cwd: string): Promise<string[]> {
+  const dir = fixtureDir(fixture, cwd);
+  if (!existsSync(join(dir, 'build-images.sh'))) return []; // a fixture made only of manifests
+  const listed = await run('bash', ['build-images.sh', '--print-images'], { cwd: dir, timeoutMs: 30_000 });
   const images = listed.stdout.split(/\s+/).filter(Boolean);
   const present = await run('docker', ['exec', `${OWN_CLUSTER}-control-plane`, 'ctr', '--namespace=k8s.io', 'images', 'ls', '-q'],
     { allowFailure: true, timeoutMs: 30_000 });
   const inNode = new Set(present.stdout.split('\n').map((ref) => ref.replace(/^docker\.io\//, '')));
-  const missing = images.filter((img) => !inNode.has(img.replace(/^docker\.io\//, '')));
+  return images.filter((img) => !inNode.has(img.replace(/^docker\.io\//, '')));
+}
+
+/** Builds and loads a fixture's images when the cluster's control-plane node does not have them yet. */
+export async function ensureFixtureImages(fixture: string, cwd: string, say: (line: string) => void): Promise<void> {
+  const missing = await missingFixtureImages(fixture, cwd);
   if (missing.length === 0) return;
   say(`kubeproof: fixture "${fixture}" needs ${missing.join(', ')} in the cluster: building and loading (npm run images:build)`);
-  await run('bash', [script], { cwd, passthrough: true });
+  await run('bash', ['build-images.sh'], { cwd: fixtureDir(fixture, cwd), passthrough: true });
 }

@@ -3,7 +3,7 @@
  * and the readiness and placement checks every family uses.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { classifyApiError } from '../cluster/api-errors.ts';
 import { loadManifestDir, ManifestError } from '../cluster/manifests.ts';
 import { applyWaitingForNodePorts } from '../cluster/node-ports.ts';
@@ -17,6 +17,7 @@ import { noPodOnNode } from '../conditions/pod-placement.ts';
 import { noReadyPodOnNode } from '../conditions/ready-on-node.ts';
 import { BUDGETS } from '../config/defaults.ts';
 import type { ScenarioDeps } from '../deps.ts';
+import { fixtureDir } from '../util/package-root.ts';
 
 /** Workload steps' entry points. */
 export interface WorkloadOps {
@@ -66,7 +67,8 @@ export function createWorkloadOps(deps: ScenarioDeps): WorkloadOps {
   return {
     applyManifests: apply,
     async deployFixture(name) {
-      const dir = join('fixtures', name, 'manifests');
+      // The project's own fixtures/<name>, else the one kubeproof ships (a dependent project deploys demo-shop too).
+      const dir = relative(deps.cwd, join(fixtureDir(name, deps.cwd), 'manifests'));
       if (!existsSync(join(deps.cwd, dir))) {
         throw new ManifestError(`fixture "${name}" is not installed: expected its manifests in ${dir}/ (check the name, or add the fixture)`);
       }

@@ -11,7 +11,7 @@ import type { ClusterClient } from '../cluster/types.ts';
 import { defaultVegetaLookup, resolveVegeta } from '../load/vegeta-binary.ts';
 import { findK6, K6_MISSING } from '../load/k6-script.ts';
 import { isInstalled } from '../util/exec.ts';
-import { UsageError } from './exit-codes.ts';
+import { UsageError } from '../util/usage-error.ts';
 import { runNetpolCanary } from './netpol-canary.ts';
 
 /** What preflight must check, derived from the selected scenarios. */

@@ -1,0 +1,47 @@
+/**
+ * Cucumber plugin for runs that plain `cucumber-js` starts (cucumber.mjs lists it; our CLI marks its
+ * own runs and this plugin then stands down). On the coordinator it:
+ * - clears stale Allure results before the formatters open their files (our CLI clears reports/ too);
+ * - records the selected scenarios for the BeforeAll hook that prepares the run (hooks never see them),
+ *   and says so when none matched (cucumber-js exits 0 there; npm run chaos exits 2);
+ * - at the end prints a failed BeforeAll/AfterAll hook's error as one `kubeproof:` line (cucumber would
+ *   run no scenario and, with our formatter, print nothing), then — if the run was prepared — builds the
+ *   Allure report and prints the same summary as npm run chaos.
+ */
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Plugin } from '@cucumber/cucumber/api';
+import { createRunModel } from '../report/run-model.ts';
+import { currentCucumberJsRun, isDrivenByCli, recordSelection } from '../run/cucumber-js.ts';
+import { finishReports } from '../run/summary.ts';
+
+const say = (line = ''): void => { process.stderr.write(`${line}\n`); };
+
+/** A failed test-run hook's message as one line (cucumber's message carries the error name and maybe frames). */
+export function hookErrorLine(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  return `kubeproof: ${first.replace(/^(UsageError|Error): /, '')}`;
+}
+
+const plugin = {
+  type: 'plugin',
+  coordinator({ on, transform, environment, operation }) {
+    if (operation !== 'runCucumber' || isDrivenByCli()) return undefined;
+    rmSync(resolve(environment.cwd, 'reports', 'allure-results'), { recursive: true, force: true });
+    const model = createRunModel();
+    on('message', (envelope) => model.ingest(envelope));
+    transform('pickles:order', (pickles) => {
+      recordSelection(pickles.map(({ pickle }) => ({ name: pickle.name, uri: pickle.uri, tags: pickle.tags.map((t) => t.name), steps: pickle.steps.map((s) => s.text) })));
+      if (pickles.length === 0) say('kubeproof: no scenario matched (cucumber-js exits 0 here; npm run chaos exits 2)');
+      return pickles;
+    });
+    return async () => {
+      for (const error of model.hookErrors()) say(hookErrorLine(error));
+      const run = currentCucumberJsRun();
+      if (!run) return; // a dry run, or preflight refused the run
+      await finishReports(environment.cwd, model, { seed: run.parameters.seed, runId: run.parameters.runId, elapsedMs: performance.now() - run.startedAt }, say);
+    };
+  },
+} satisfies Plugin;
+
+export default plugin;
