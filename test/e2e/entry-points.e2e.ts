@@ -1,0 +1,245 @@
+/**
+ * Cucumber's own entry points (issue 20) and capabilities from steps (issue 19 item 5), end to end:
+ * plain `npx cucumber-js` with the project's cucumber.mjs, the `kubeproof` bin from a project that
+ * depends on kubeproof (a linked install and an installed copy), and what an editor's Cucumber language
+ * server finds with the documented settings. Runs on the real cluster (fails, never skips, without it).
+ */
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { loadConfiguration, loadSupport } from '@cucumber/cucumber/api';
+import type { CliRun } from './helpers.ts';
+import { attachmentsOf, kube, ownedNamespaces, ROOT, runCli, runIdOf, untilRunNamespacesGone, waitUntil } from './helpers.ts';
+
+/** Runs `command args` in `cwd` to completion (stdout and stderr kept apart). */
+function start(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { kill: (s: NodeJS.Signals) => void; done: Promise<CliRun> } {
+  const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  return { kill: (s) => child.kill(s), done: new Promise((res) => child.on('close', (code) => res({ code, stdout, stderr }))) };
+}
+/** `npx cucumber-js …` from the repository, as a Cucumber user types it. */
+const cucumberJs = (args: readonly string[], env?: NodeJS.ProcessEnv): Promise<CliRun> => start('npx', ['cucumber-js', ...args], { env }).done;
+const all = (r: CliRun): string => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+const noFrames = (text: string): void => assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/, 'no stack frames');
+const journalRuns = (dir = ROOT): string[] => (existsSync(join(dir, '.kubeproof/journal')) ? readdirSync(join(dir, '.kubeproof/journal')) : []);
+const handOverFiles = (dir = ROOT): string[] => (existsSync(join(dir, '.kubeproof')) ? readdirSync(join(dir, '.kubeproof')).filter((f) => f.startsWith('cucumber-js-run-')) : []);
+async function cordonedNodes(): Promise<string[]> {
+  return (await kube().list('Node')).filter((n) => n.spec?.unschedulable).map((n) => n.metadata?.name ?? '');
+}
+async function pausedNodes(): Promise<string[]> {
+  const r = await start('docker', ['ps', '--filter', 'label=io.x-k8s.kind.cluster=kubeproof', '--filter', 'status=paused', '--format', '{{.Names}}']).done;
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+describe('cucumber-js with the project\'s cucumber.mjs: no cluster needed', () => {
+  it('--dry-run lists every scenario as skipped (not ERROR), exit 0, without touching the cluster', async () => {
+    const result = await cucumberJs(['--dry-run'], { ...process.env, KUBECONFIG: '/nonexistent' });
+    assert.equal(result.code, 0, all(result));
+    const lines = result.stdout.trim().split('\n');
+    const listed = lines.filter((l) => /^\[\d+\/\d+\] /.test(l));
+    assert.ok(listed.length >= 10, all(result));
+    assert.deepEqual(listed.filter((l) => !/^\[\d+\/\d+\] - SKIPPED  /.test(l)), [], 'every scenario is listed as skipped');
+    assert.equal(lines.at(-1), `${listed.length} scenarios (${listed.length} skipped): listed, not run`);
+    assert.doesNotMatch(result.stdout + result.stderr, /ERROR|skipped without a reason/);
+    assert.equal(result.stderr, '');
+  });
+
+  it('a run the cluster cannot take is refused in one kubeproof line, no stack trace, no scenario run, nothing journalled', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kp-kubeconfig-'));
+    writeFileSync(join(dir, 'config'), [
+      'apiVersion: v1', 'kind: Config', 'current-context: kind-nowhere',
+      'clusters: [{ name: kind-nowhere, cluster: { server: "https://127.0.0.1:59999" } }]',
+      'users: [{ name: u, user: { token: x } }]',
+      'contexts: [{ name: kind-nowhere, context: { cluster: kind-nowhere, user: u } }]', '',
+    ].join('\n'));
+    const before = journalRuns();
+    const result = await cucumberJs(['--tags', '@scaling'], { ...process.env, KUBECONFIG: join(dir, 'config') });
+    assert.equal(result.code, 1, all(result));
+    assert.equal(result.stdout, '', 'no scenario ran');
+    assert.match(result.stderr, /^kubeproof: cannot reach the Kubernetes API server at https:\/\/127\.0\.0\.1:59999: .*ECONNREFUSED.*npm run cluster:up\)\n$/);
+    noFrames(result.stderr);
+    assert.deepEqual(journalRuns(), before);
+  });
+
+  it('what only our CLI does is refused in one line naming npm run chaos', async () => {
+    const result = await cucumberJs(['--tags', '@scaling', '--world-parameters', '{"janitor":true}']);
+    assert.equal(result.code, 1, all(result));
+    assert.equal(result.stderr, 'kubeproof: world parameter "janitor" is not for cucumber-js: cleaning up after killed runs is not a test run: use npm run chaos -- --janitor (or npx kubeproof --janitor)\n');
+  });
+
+  it('no scenario matched: cucumber exits 0, and we say so (npm run chaos exits 2)', async () => {
+    const result = await cucumberJs(['--tags', '@no-such-tag'], { ...process.env, KUBECONFIG: '/nonexistent' });
+    assert.equal(result.code, 0, all(result));
+    assert.equal(result.stderr, 'kubeproof: no scenario matched (cucumber-js exits 0 here; npm run chaos exits 2)\n');
+  });
+});
+
+describe('cucumber-js on the real cluster', { concurrency: false }, () => {
+  before(async () => {
+    await assert.doesNotReject(kube().version(5000), 'the kind cluster is not reachable; start it with npm run cluster:up');
+    assert.deepEqual(await cordonedNodes(), [], 'a node is cordoned before the tests; run npm run chaos -- --janitor');
+  });
+
+  it('npx cucumber-js --tags @foundation --parallel 2: the same run as npm run chaos, exit 0, reports written, nothing left behind', async () => {
+    const result = await cucumberJs(['--tags', '@foundation', '--parallel', '2']);
+    assert.equal(result.code, 0, all(result));
+    assert.equal(result.stdout.split('\n').filter((l) => /^\[\d\/5\] ✔ PASS  /.test(l)).length, 5, all(result));
+    assert.match(result.stderr, /^kubeproof run [0-9a-f]{6}: context kind-kubeproof \(Kubernetes v[\d.]+\), seed \d+ \(replay with --world-parameters '\{"seed":\d+\}'\), 5 scenarios$/m);
+    assert.match(result.stderr, /^ {2}workers: {8}3 ready$/m);
+    assert.match(result.stderr, /kubeproof: 5 scenarios — 5 PASS, 0 FAIL, 0 INCONCLUSIVE, 0 ERROR/);
+    for (const f of ['reports/cucumber-report.html', 'reports/junit.xml', 'reports/messages.ndjson', 'reports/allure-report/index.html']) {
+      assert.ok(existsSync(join(ROOT, f)), `${f} missing`);
+    }
+    // Worker threads got the prepared world parameters: every scenario ran in a namespace of this run, with its seed.
+    const runId = runIdOf(result.stderr);
+    const infos = attachmentsOf().filter((a) => a.mediaType === 'text/x.kubeproof.scenario+plain').map((a) => a.body);
+    assert.equal(infos.length, 5);
+    for (const info of infos) assert.match(info, new RegExp(`^namespace kp-${runId}-.*, seed \\d+ \\(replay with --world-parameters`));
+    await untilRunNamespacesGone(runId);
+    assert.deepEqual(await cordonedNodes(), [], 'the cordon and drain faults were undone');
+    assert.ok(!journalRuns().includes(runId ?? ''), 'the run\'s journal is cleared');
+    assert.deepEqual(handOverFiles(), [], 'the hand-over file to the workers is removed');
+  });
+
+  it('SIGINT under cucumber-js undoes the journalled fault, then exits 130; --janitor is for what a SIGKILL leaves', async () => {
+    const run = start(process.execPath, [join(ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '-p', 'only', 'test/e2e/features/sigkill/cordon-and-wait.feature']);
+    await waitUntil('the scenario to cordon a node', 120_000, async () => (await cordonedNodes())[0]);
+    run.kill('SIGINT');
+    const result = await run.done;
+    assert.equal(result.code, 130, all(result));
+    assert.match(result.stderr, /SIGINT: undoing journalled faults of run [0-9a-f]{6} before exiting…\n {2}undone: node \S+ uncordoned\n/);
+    assert.deepEqual(await cordonedNodes(), []);
+    await untilRunNamespacesGone(runIdOf(result.stderr));
+    assert.deepEqual(handOverFiles(), []);
+  });
+});
+
+describe('capabilities follow from the steps (no tag on the scenario)', { concurrency: false }, () => {
+  const feature = 'test/e2e/features/capabilities-from-steps/untagged-node-death.feature';
+  // The cluster has 3 workers; the world parameter "capabilities" lowers what preflight measured, so
+  // the gate decides as it would on a one-worker cluster — without touching a node.
+  const oneWorker = ['--world-parameters', '{"capabilities":{"workers":1}}'];
+  const reason = 'the step "the node running the most "pause-app" pods dies" needs at least 2 ready worker nodes, the cluster has 1';
+
+  for (const [entry, run] of [
+    ['npm run chaos', () => runCli([feature, ...oneWorker])],
+    ['cucumber-js', () => cucumberJs(['-p', 'only', feature, ...oneWorker])],
+  ] as const) {
+    it(`${entry}: an untagged node death on too few workers is INCONCLUSIVE, exit 0, and nothing is paused`, async () => {
+      const result = await run();
+      assert.equal(result.code, 0, all(result));
+      assert.match(result.stdout, /\[1\/1\] \? INCONCLUSIVE  a node dies and its pods come back elsewhere/);
+      assert.ok(result.stdout.includes(`      ${reason}\n`), all(result));
+      assert.match(result.stderr, /overridden: {5}workers 1 \(measured 3\)/);
+      assert.ok(result.stderr.includes(`  INCONCLUSIVE a node dies and its pods come back elsewhere: ${reason}`), all(result));
+      assert.equal((await ownedNamespaces(runIdOf(result.stderr))).length, 0, 'an INCONCLUSIVE scenario creates no namespace');
+      assert.deepEqual(await pausedNodes(), []);
+    });
+  }
+
+  it('on the real three workers the same scenario is not gated (its dry run says what it needs)', async () => {
+    const result = await runCli(['--dry-run', feature], { ...process.env, KUBECONFIG: '/nonexistent' });
+    assert.equal(result.code, 0, all(result));
+    assert.match(result.stdout, /needs: 2 ready workers, a dead node's pods evicted within 120s/);
+  });
+});
+
+/** A project that depends on kubeproof: its own features, steps and manifests (test/e2e/fixtures/dependent-project). */
+function dependentProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kp-dependent-'));
+  cpSync(join(ROOT, 'test/e2e/fixtures/dependent-project'), dir, { recursive: true });
+  return dir;
+}
+/** The environment of a shell outside this repository: the machine's PATH, without the repository's node_modules/.bin (so no Node 24 unless the project has one). */
+function outsideEnv(): NodeJS.ProcessEnv {
+  const path = (process.env.PATH ?? '').split(delimiter).filter((p) => !p.includes('node_modules')).join(delimiter);
+  return { ...process.env, PATH: path, npm_config_yes: 'true' };
+}
+
+describe('the kubeproof bin from a project that depends on kubeproof', { concurrency: false }, () => {
+  for (const install of ['linked', 'copy'] as const) {
+    describe(install === 'linked' ? 'npm install <folder> (a link to the package)' : 'npm install --install-links <folder> (an installed copy, as from the registry)', { concurrency: false }, () => {
+      let project = '';
+      before(async () => {
+        project = dependentProject();
+        const args = ['install', '--no-audit', '--no-fund', ...(install === 'copy' ? ['--install-links'] : []), ROOT];
+        const result = await start('npm', args, { cwd: project, env: outsideEnv() }).done;
+        assert.equal(result.code, 0, all(result));
+      });
+
+      it('npx kubeproof --dry-run lists the project\'s scenario with the fault kubeproof\'s step would inject', async () => {
+        const result = await start('npx', ['kubeproof', '--dry-run', '--seed', '3'], { cwd: project, env: { ...outsideEnv(), KUBECONFIG: '/nonexistent' } }).done;
+        assert.equal(result.code, 0, all(result));
+        assert.equal(result.stdout, [
+          '1 scenario would run (dry run: the cluster is not touched)',
+          '[1/1] a killed pod is replaced  (features/web.feature:4)  @course',
+          '      fault: pod-kill: 1 pod of deployment "web" (victims chosen with seed 3)', ''].join('\n'));
+      });
+
+      it(`npx kubeproof --tags @course${install === 'copy' ? ' --parallel 2' : ''}: PASS with the project's own step, exit 0, reports and journal in the project`, async () => {
+        const args = ['kubeproof', '--tags', '@course', ...(install === 'copy' ? ['--parallel', '2'] : [])];
+        const result = await start('npx', args, { cwd: project, env: outsideEnv() }).done;
+        assert.equal(result.code, 0, all(result));
+        assert.match(result.stdout, /\[1\/1\] ✔ PASS  a killed pod is replaced  \(features\/web\.feature:4, /);
+        assert.match(result.stderr, /1 scenario — 1 PASS, 0 FAIL, 0 INCONCLUSIVE, 0 ERROR/);
+        assert.ok(existsSync(join(project, 'reports/allure-report/index.html')), 'the Allure report is the project\'s');
+        const messages = readFileSync(join(project, 'reports/messages.ndjson'), 'utf8');
+        assert.match(messages, /the course says done in namespace kp-/, 'the project\'s own step ran, in kubeproof\'s World');
+        if (install === 'copy') assert.ok(!existsSync(join(project, 'node_modules/kubeproof/reports')), 'nothing is written into the installed package');
+        await untilRunNamespacesGone(runIdOf(result.stderr));
+        assert.deepEqual(journalRuns(project), []);
+      });
+    });
+  }
+
+  it('editors: the documented settings of a dependent project give the language server kubeproof\'s steps and the project\'s own', async () => {
+    const project = dependentProject();
+    const installed = await start('npm', ['install', '--no-audit', '--no-fund', ROOT], { cwd: project, env: outsideEnv() }).done;
+    assert.equal(installed.code, 0, all(installed));
+    const seen = await editorView(project);
+    assert.ok(seen.glueFiles.includes('steps/course.steps.ts') && seen.glueFiles.includes('node_modules/kubeproof/steps/expectation.steps.ts'), JSON.stringify(seen.glueFiles));
+    assert.ok(seen.stepDefinitions.includes('the course\'s own step says {string}'));
+    assert.ok(seen.stepDefinitions.includes('deployment {string} has {int} ready replica(s) within {duration}'));
+    assert.deepEqual(seen.parameterTypes, ['duration']);
+  });
+});
+
+/** What the Cucumber language server finds with `<project>/.vscode/settings.json` (test/e2e/editor-glue-check.ts). */
+async function editorView(project: string): Promise<{ glueFiles: string[]; stepDefinitions: string[]; parameterTypes: string[]; errors: string[]; undefinedSteps: string[] }> {
+  const result = await start(process.execPath, [join(ROOT, 'test/e2e/editor-glue-check.ts'), '.vscode/settings.json'], { cwd: project }).done;
+  assert.equal(result.code, 0, all(result));
+  return JSON.parse(result.stdout);
+}
+
+describe('editors: the Cucumber language server with .vscode/settings.json', () => {
+  let seen: Awaited<ReturnType<typeof editorView>>;
+  let defined: Array<{ pattern: string; fault: boolean }>;
+  before(async () => {
+    seen = await editorView(ROOT);
+    const environment = { cwd: ROOT, stdout: process.stdout, stderr: process.stderr, env: process.env };
+    const { runConfiguration } = await loadConfiguration({}, environment);
+    const support = await loadSupport(runConfiguration, environment);
+    defined = ((support as unknown as { stepDefinitions: unknown }).stepDefinitions as Array<{ pattern: string; options: { wrapperOptions?: { fault?: string } } }>)
+      .map((d) => ({ pattern: String(d.pattern), fault: Boolean(d.options.wrapperOptions?.fault) }));
+  });
+
+  it('finds every step file, the {duration} parameter type, and every step written as a Given/When/Then call', () => {
+    assert.deepEqual(seen.errors, []);
+    assert.deepEqual(seen.glueFiles, readdirSync(join(ROOT, 'steps')).filter((f) => f.endsWith('.ts')).map((f) => `steps/${f}`).sort());
+    assert.deepEqual(seen.parameterTypes, ['duration']);
+    assert.deepEqual(defined.filter((d) => !d.fault).map((d) => d.pattern).filter((p) => !seen.stepDefinitions.includes(p)), []);
+  });
+
+  it('every step the features use is defined for the editor', {
+    todo: 'fault steps are registered through the fault() helper in steps/fault.steps.ts; the language server only reads literal Given/When/Then(\'…\') calls (tree-sitter query), so it reports them as undefined until that file spreads the helper into When(\'…\', ...fault(…))',
+  }, () => {
+    assert.deepEqual(defined.map((d) => d.pattern).filter((p) => !seen.stepDefinitions.includes(p)), []);
+    assert.deepEqual(seen.undefinedSteps.filter((s) => !s.includes('the moon turns into cheese')), []);
+  });
+});
