@@ -29,13 +29,20 @@ const plugin = {
     if (operation !== 'runCucumber' || isDrivenByCli()) return undefined;
     rmSync(resolve(environment.cwd, 'reports', 'allure-results'), { recursive: true, force: true });
     const model = createRunModel();
-    on('message', (envelope) => model.ingest(envelope));
+    let selected = 0;
+    let parseErrors = 0;
+    on('message', (envelope) => {
+      model.ingest(envelope);
+      if (envelope.parseError) parseErrors++;
+    });
     transform('pickles:order', (pickles) => {
       recordSelection(pickles.map(({ pickle }) => ({ name: pickle.name, uri: pickle.uri, tags: pickle.tags.map((t) => t.name), steps: pickle.steps.map((s) => s.text) })));
-      if (pickles.length === 0) say('kubeproof: no scenario matched (cucumber-js exits 0 here; npm run chaos exits 2)');
+      selected = pickles.length;
       return pickles;
     });
     return async () => {
+      // A malformed feature file selects nothing either; cucumber reports that one itself.
+      if (selected === 0 && parseErrors === 0) say('kubeproof: no scenario matched (cucumber-js exits 0 here; npm run chaos exits 2)');
       for (const error of model.hookErrors()) say(hookErrorLine(error));
       const run = currentCucumberJsRun();
       if (!run) return; // a dry run, or preflight refused the run

@@ -73,6 +73,13 @@ describe('cucumber-js with the project\'s cucumber.mjs: no cluster needed', () =
     assert.equal(result.stderr, 'kubeproof: world parameter "janitor" is not for cucumber-js: cleaning up after killed runs is not a test run: use npm run chaos -- --janitor (or npx kubeproof --janitor)\n');
   });
 
+  it('a malformed feature file is cucumber\'s own parse error, exit 1 (not a "no scenario matched")', async () => {
+    const result = await cucumberJs(['-p', 'only', 'test/e2e/features/malformed'], { ...process.env, KUBECONFIG: '/nonexistent' });
+    assert.equal(result.code, 1, all(result));
+    assert.match(result.stderr, /^Parse error in "test\/e2e\/features\/malformed\/malformed\.feature" \(4:5\)/);
+    assert.doesNotMatch(result.stderr, /no scenario matched/);
+  });
+
   it('no scenario matched: cucumber exits 0, and we say so (npm run chaos exits 2)', async () => {
     const result = await cucumberJs(['--tags', '@no-such-tag'], { ...process.env, KUBECONFIG: '/nonexistent' });
     assert.equal(result.code, 0, all(result));
