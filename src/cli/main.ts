@@ -6,7 +6,7 @@
  * Plain `cucumber-js` runs the same hooks and plugins without this file (src/run/cucumber-js.ts).
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { loadConfiguration, loadSources, loadSupport, runCucumber } from '@cucumber/cucumber/api';
@@ -240,8 +240,13 @@ async function main(argv: readonly string[]): Promise<number> {
   };
   const model = createRunModel({ displayUri: showUri });
   let runError: unknown;
+  let runException: string | undefined;
   try {
-    await runCucumber({ ...runConfiguration, support }, environment, (e) => model.ingest(e));
+    await runCucumber({ ...runConfiguration, support }, environment, (e) => {
+      model.ingest(e);
+      // Cucumber itself failed (e.g. a --parallel worker could not load the steps): no scenario says so.
+      if (e.testRunFinished?.exception) runException = e.testRunFinished.exception.message ?? e.testRunFinished.exception.type;
+    });
   } catch (err) {
     runError = err;
   }
@@ -252,6 +257,7 @@ async function main(argv: readonly string[]): Promise<number> {
   await finishReports(cwd, model, { seed: parameters.seed, runId: parameters.runId, elapsedMs: performance.now() - started }, say);
   const counts = model.counts();
   if (runError) { say(`error: ${(runError as Error).message}`); return EXIT.error; }
+  if (runException !== undefined) { say(`error: the test run failed: ${runException.split('\n')[0]}`); return EXIT.error; }
   if (model.hookErrors().length) { say(`error: ${model.hookErrors()[0]}`); return EXIT.error; }
   if (counts.ERROR > 0) return EXIT.error;
   if (counts.FAIL > 0) return EXIT.failed;
@@ -277,6 +283,10 @@ function withKubeproofSupport(config: IRunConfiguration): void {
   const listed = (config.plugins?.specifiers ?? []).map((p) => (p.startsWith('.') ? pathToFileURL(resolve(cwd, p)).href : p));
   const missing = plugins.filter((p) => !listed.includes(p));
   if (missing.length) config.plugins = { ...config.plugins, specifiers: [...(config.plugins?.specifiers ?? []), ...missing], options: config.plugins?.options ?? {} };
+  // Installed inside node_modules, kubeproof's .ts files need our type-stripping hooks in --parallel workers too.
+  const stripTypes = pathToFileURL(join(PACKAGE_ROOT, 'bin', 'strip-types.mjs')).href;
+  const loaders = (config.support.loaders ??= []);
+  if (PACKAGE_ROOT.split(sep).includes('node_modules') && !loaders.includes(stripTypes)) loaders.push(stripTypes);
 }
 
 main(process.argv.slice(2)).then(

@@ -202,6 +202,17 @@ describe('the kubeproof bin from a project that depends on kubeproof', { concurr
         await untilRunNamespacesGone(runIdOf(result.stderr));
         assert.deepEqual(journalRuns(project), []);
       });
+
+      if (install === 'copy') {
+        it('with a cucumber.mjs of the project\'s own (no kubeproof entries): kubeproof adds its steps, plugins and loader; --parallel 2 PASS', async () => {
+          writeFileSync(join(project, 'cucumber.mjs'), "export default { paths: ['features/**/*.feature'], import: ['steps/**/*.ts'], format: ['progress'] };\n");
+          const result = await start('npx', ['kubeproof', '--tags', '@course', '--parallel', '2'], { cwd: project, env: outsideEnv() }).done;
+          assert.equal(result.code, 0, all(result));
+          assert.match(result.stdout, /1 scenario \(1 passed\)/, 'cucumber\'s own progress formatter, as the project asked');
+          assert.match(result.stderr, /1 scenario — 1 PASS, 0 FAIL, 0 INCONCLUSIVE, 0 ERROR/);
+          await untilRunNamespacesGone(runIdOf(result.stderr));
+        });
+      }
     });
   }
 
