@@ -31,9 +31,12 @@ const plugin = {
     const model = createRunModel();
     let selected = 0;
     let parseErrors = 0;
+    let runException: string | undefined;
     on('message', (envelope) => {
       model.ingest(envelope);
       if (envelope.parseError) parseErrors++;
+      // Cucumber itself failed (e.g. a --parallel worker could not load the steps): no scenario says so.
+      if (envelope.testRunFinished?.exception) runException = envelope.testRunFinished.exception.message ?? envelope.testRunFinished.exception.type;
     });
     transform('pickles:order', (pickles) => {
       recordSelection(pickles.map(({ pickle }) => ({ name: pickle.name, uri: pickle.uri, tags: pickle.tags.map((t) => t.name), steps: pickle.steps.map((s) => s.text) })));
@@ -44,6 +47,7 @@ const plugin = {
       // A malformed feature file selects nothing either; cucumber reports that one itself.
       if (selected === 0 && parseErrors === 0) say('kubeproof: no scenario matched (cucumber-js exits 0 here; npm run chaos exits 2)');
       for (const error of model.hookErrors()) say(hookErrorLine(error));
+      if (runException !== undefined) say(`kubeproof: the test run failed: ${runException.split('\n')[0]}`);
       const run = currentCucumberJsRun();
       if (!run) return; // a dry run, or preflight refused the run
       await finishReports(environment.cwd, model, { seed: run.parameters.seed, runId: run.parameters.runId, elapsedMs: performance.now() - run.startedAt }, say);

@@ -130,6 +130,17 @@ function printDryRun(scenarios: readonly PlannedScenario[], seed: number, suppor
   });
 }
 
+/** Hand-over files (src/run/cucumber-js.ts) of cucumber-js processes that are gone. */
+function staleHandOverFiles(dir: string): string[] {
+  const folder = join(dir, '.kubeproof');
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder).flatMap((f) => {
+    const pid = Number(/^cucumber-js-run-(\d+)\.json$/.exec(f)?.[1]);
+    if (!pid) return [];
+    try { process.kill(pid, 0); return []; } catch (err) { return (err as NodeJS.ErrnoException).code === 'ESRCH' ? [join(folder, f)] : []; }
+  });
+}
+
 async function janitorMode(args: ParsedArgs): Promise<number> {
   await checkTools({ vegeta: false });
   let client: ClusterClient;
@@ -140,12 +151,17 @@ async function janitorMode(args: ParsedArgs): Promise<number> {
   }
   await checkCluster(client, { allowContext: args.own.allowContext, netpolCanary: false, vegeta: false, runId: '', onCanaryNamespace: () => {} });
   const report = await runJanitor(UNDOS, { client, nodes: kindNodeAccess }, resolve(cwd, DEFAULT_JOURNAL_DIR));
+  const stale = staleHandOverFiles(cwd);
+  for (const file of stale) {
+    rmSync(file, { force: true });
+    say(`janitor: removed ${relative(cwd, file)} (a killed cucumber-js run's hand-over to its workers)`);
+  }
   for (const line of report.skippedLiveRuns) say(`janitor: left alone, still running: ${line}`);
   for (const line of report.actions) say(`janitor: ${line}`);
   for (const line of report.failures) say(`janitor: FAILED ${line}`);
   const lockLine = await releaseStaleClusterLock(client).catch((err: Error) => { report.failures.push(`cluster lock: ${err.message}`); return undefined; });
   if (lockLine) { say(`janitor: ${lockLine}`); report.actions.push(lockLine); }
-  if (!report.actions.length && !report.failures.length) say('janitor: nothing to clean');
+  if (!report.actions.length && !report.failures.length && !stale.length) say('janitor: nothing to clean');
   return report.failures.length ? EXIT.error : EXIT.passed;
 }
 
