@@ -4,10 +4,10 @@
  * depends on kubeproof (a linked install and an installed copy), and what an editor's Cucumber language
  * server finds with the documented settings. Runs on the real cluster (fails, never skips, without it).
  */
-import { describe, it, before } from 'node:test';
+import { after, describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { loadConfiguration, loadSupport } from '@cucumber/cucumber/api';
@@ -157,9 +157,14 @@ describe('capabilities follow from the steps (no tag on the scenario)', { concur
   });
 });
 
+const scratch: string[] = [];
+// An installed copy weighs ~400 MB (kubeproof's dependencies, Node 24 among them): never leave one behind.
+after(() => { for (const dir of scratch) rmSync(dir, { recursive: true, force: true }); });
+
 /** A project that depends on kubeproof: its own features, steps and manifests (test/e2e/fixtures/dependent-project). */
 function dependentProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'kp-dependent-'));
+  scratch.push(dir);
   cpSync(join(ROOT, 'test/e2e/fixtures/dependent-project'), dir, { recursive: true });
   return dir;
 }
