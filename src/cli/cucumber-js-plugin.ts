@@ -5,7 +5,8 @@
  * - records the selected scenarios for the BeforeAll hook that prepares the run (hooks never see them),
  *   and says so when none matched (cucumber-js exits 0 there; npm run chaos exits 2);
  * - at the end prints a failed BeforeAll/AfterAll hook's error as one `kubeproof:` line (cucumber would
- *   run no scenario and, with our formatter, print nothing), then — if the run was prepared — builds the
+ *   run no scenario and, with our formatter, print nothing) and makes a refused run exit 2 (cucumber: 1);
+ *   then — if the run was prepared — builds the
  *   Allure report and prints the same summary as npm run chaos.
  */
 import { rmSync } from 'node:fs';
@@ -21,6 +22,19 @@ const say = (line = ''): void => { process.stderr.write(`${line}\n`); };
 export function hookErrorLine(message: string): string {
   const first = message.split('\n')[0] ?? message;
   return `kubeproof: ${first.replace(/^(UsageError|Error): /, '')}`;
+}
+
+/** Whether a failed hook's message is a refused run (bad input, or a cluster the run cannot use: a UsageError). */
+export function isRefusal(message: string): boolean {
+  return message.startsWith('UsageError: ');
+}
+
+/**
+ * Bad input is exit 2 in both entry points. cucumber-js knows only 0 and 1 and sets its code after the
+ * plugins are done; an 'exit' listener runs after that, whether cucumber calls process.exit or not.
+ */
+function exitRefused(): void {
+  process.once('exit', () => { process.exitCode = 2; });
 }
 
 const plugin = {
@@ -47,6 +61,7 @@ const plugin = {
       // A malformed feature file selects nothing either; cucumber reports that one itself.
       if (selected === 0 && parseErrors === 0) say('kubeproof: no scenario matched (cucumber-js exits 0 here; npm run chaos exits 2)');
       for (const error of model.hookErrors()) say(hookErrorLine(error));
+      if (model.hookErrors().some(isRefusal)) exitRefused();
       if (runException !== undefined) say(`kubeproof: the test run failed: ${runException.split('\n')[0]}`);
       const run = currentCucumberJsRun();
       if (!run) return; // a dry run, or preflight refused the run

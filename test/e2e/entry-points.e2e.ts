@@ -7,7 +7,7 @@
 import { after, describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { loadConfiguration, loadSupport } from '@cucumber/cucumber/api';
@@ -50,7 +50,7 @@ describe('cucumber-js with the project\'s cucumber.mjs: no cluster needed', () =
     assert.equal(result.stderr, '');
   });
 
-  it('a run the cluster cannot take is refused in one kubeproof line, no stack trace, no scenario run, nothing journalled', async () => {
+  it('a run the cluster cannot take is refused in one kubeproof line, exit 2, no stack trace, no scenario run, nothing journalled', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kp-kubeconfig-'));
     writeFileSync(join(dir, 'config'), [
       'apiVersion: v1', 'kind: Config', 'current-context: kind-nowhere',
@@ -60,17 +60,47 @@ describe('cucumber-js with the project\'s cucumber.mjs: no cluster needed', () =
     ].join('\n'));
     const before = journalRuns();
     const result = await cucumberJs(['--tags', '@scaling'], { ...process.env, KUBECONFIG: join(dir, 'config') });
-    assert.equal(result.code, 1, all(result));
+    assert.equal(result.code, 2, all(result));
     assert.equal(result.stdout, '', 'no scenario ran');
     assert.match(result.stderr, /^kubeproof: cannot reach the Kubernetes API server at https:\/\/127\.0\.0\.1:59999: .*ECONNREFUSED.*npm run cluster:up\)\n$/);
     noFrames(result.stderr);
     assert.deepEqual(journalRuns(), before);
   });
 
-  it('what only our CLI does is refused in one line naming npm run chaos', async () => {
+  it('what only our CLI does is refused in one line naming npm run chaos, exit 2', async () => {
     const result = await cucumberJs(['--tags', '@scaling', '--world-parameters', '{"janitor":true}']);
-    assert.equal(result.code, 1, all(result));
+    assert.equal(result.code, 2, all(result));
     assert.equal(result.stderr, 'kubeproof: world parameter "janitor" is not for cucumber-js: cleaning up after killed runs is not a test run: use npm run chaos -- --janitor (or npx kubeproof --janitor)\n');
+  });
+
+  // The load wiring's refusals hold under cucumber-js too: exit 2, one line, before the cluster (no kubeconfig at all).
+  const noCluster = { ...process.env, KUBECONFIG: '/nonexistent' };
+  it('a load above the caps is refused before the cluster, exit 2', async () => {
+    const before = journalRuns();
+    const result = await cucumberJs(['-p', 'only', 'test/e2e/features/load-over-cap'], noCluster);
+    assert.equal(result.code, 2, all(result));
+    assert.equal(result.stdout, '', 'no scenario ran');
+    assert.match(result.stderr, /^kubeproof: test\/e2e\/features\/load-over-cap\/over-cap\.feature \(ten thousand requests per second\): the load: 10000 requests per second is above the limit of 5000: lower the rate[^\n]*\n$/);
+    assert.deepEqual(journalRuns(), before);
+  });
+
+  it('k6 missing, when a selected scenario runs a user\'s k6 script: refused before the cluster, exit 2', async () => {
+    const result = await cucumberJs(['-p', 'only', 'test/e2e/features/load-k6'], noCluster);
+    assert.equal(result.code, 2, all(result));
+    assert.match(result.stderr, /^kubeproof: the selected scenarios run a k6 script, but k6 is not installed \(this step runs your own k6 script; kubeproof's own load steps use vegeta and do not need k6\)[^\n]*\n$/);
+  });
+
+  it('vegeta missing (and no Go to build it), when a selected scenario sends load: refused before the cluster, exit 2', async () => {
+    // PATH with node and docker only, and an empty cache: vegeta can be neither found nor built.
+    const dir = mkdtempSync(join(tmpdir(), 'kp-path-'));
+    symlinkSync(process.execPath, join(dir, 'node'));
+    const docker = ['/usr/bin/docker', '/usr/local/bin/docker'].find((p) => existsSync(p));
+    assert.ok(docker, 'docker not found in /usr/bin or /usr/local/bin');
+    symlinkSync(docker, join(dir, 'docker'));
+    const env = { ...noCluster, PATH: dir, KUBEPROOF_CACHE: mkdtempSync(join(tmpdir(), 'kp-cache-')) };
+    const result = await start(process.execPath, [join(ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '-p', 'only', 'test/e2e/features/load/needs-vegeta.feature'], { env }).done;
+    assert.equal(result.code, 2, all(result));
+    assert.match(result.stderr, /^kubeproof: the selected scenarios send load, but vegeta \(the load generator\) is not installed: install Go .* or put a vegeta v12 binary on PATH\n$/);
   });
 
   it('a malformed feature file is cucumber\'s own parse error, exit 1 (not a "no scenario matched")', async () => {
