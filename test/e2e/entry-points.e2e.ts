@@ -3,39 +3,16 @@
  * plain `npx cucumber-js` with the project's cucumber.mjs, the `kubeproof` bin from a project that
  * depends on kubeproof (a linked install and an installed copy), and what an editor's Cucumber language
  * server finds with the documented settings. Runs on the real cluster (fails, never skips, without it).
+ * The installed-copy project (an npm install of ~400 MB) is nightly: test/e2e/nightly/entry-points.e2e.ts.
  */
-import { after, describe, it, before } from 'node:test';
+import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { loadConfiguration, loadSupport } from '@cucumber/cucumber/api';
-import type { CliRun } from './helpers.ts';
 import { attachmentsOf, kube, ownedNamespaces, ROOT, runCli, runIdOf, untilRunNamespacesGone, waitUntil } from './helpers.ts';
-
-/** Runs `command args` in `cwd` to completion (stdout and stderr kept apart). */
-function start(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { kill: (s: NodeJS.Signals) => void; done: Promise<CliRun> } {
-  const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-  return { kill: (s) => child.kill(s), done: new Promise((res) => child.on('close', (code) => res({ code, stdout, stderr }))) };
-}
-/** `npx cucumber-js …` from the repository, as a Cucumber user types it. */
-const cucumberJs = (args: readonly string[], env?: NodeJS.ProcessEnv): Promise<CliRun> => start('npx', ['cucumber-js', ...args], { env }).done;
-const all = (r: CliRun): string => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-const noFrames = (text: string): void => assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/, 'no stack frames');
-const journalRuns = (dir = ROOT): string[] => (existsSync(join(dir, '.kubeproof/journal')) ? readdirSync(join(dir, '.kubeproof/journal')) : []);
-const handOverFiles = (dir = ROOT): string[] => (existsSync(join(dir, '.kubeproof')) ? readdirSync(join(dir, '.kubeproof')).filter((f) => f.startsWith('cucumber-js-run-')) : []);
-async function cordonedNodes(): Promise<string[]> {
-  return (await kube().list('Node')).filter((n) => n.spec?.unschedulable).map((n) => n.metadata?.name ?? '');
-}
-async function pausedNodes(): Promise<string[]> {
-  const r = await start('docker', ['ps', '--filter', 'label=io.x-k8s.kind.cluster=kubeproof', '--filter', 'status=paused', '--format', '{{.Names}}']).done;
-  return r.stdout.split('\n').filter(Boolean);
-}
+import { all, cordonedNodes, cucumberJs, dependentProject, editorView, handOverFiles, journalRuns, noFrames, outsideEnv, pausedNodes, start } from './entry-helpers.ts';
 
 describe('cucumber-js with the project\'s cucumber.mjs: no cluster needed', () => {
   it('--dry-run lists every scenario as skipped (not ERROR), exit 0, without touching the cluster', async () => {
@@ -187,74 +164,36 @@ describe('capabilities follow from the steps (no tag on the scenario)', { concur
   });
 });
 
-const scratch: string[] = [];
-// An installed copy weighs ~400 MB (kubeproof's dependencies, Node 24 among them): never leave one behind.
-after(() => { for (const dir of scratch) rmSync(dir, { recursive: true, force: true }); });
+describe('the kubeproof bin from a project that depends on kubeproof by a local path (npm install <folder>, a link)', { concurrency: false }, () => {
+  let project = '';
+  before(async () => {
+    project = dependentProject();
+    const result = await start('npm', ['install', '--no-audit', '--no-fund', ROOT], { cwd: project, env: outsideEnv() }).done;
+    assert.equal(result.code, 0, all(result));
+  });
 
-/** A project that depends on kubeproof: its own features, steps and manifests (test/e2e/fixtures/dependent-project). */
-function dependentProject(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kp-dependent-'));
-  scratch.push(dir);
-  cpSync(join(ROOT, 'test/e2e/fixtures/dependent-project'), dir, { recursive: true });
-  return dir;
-}
-/** The environment of a shell outside this repository: the machine's PATH, without the repository's node_modules/.bin (so no Node 24 unless the project has one). */
-function outsideEnv(): NodeJS.ProcessEnv {
-  const path = (process.env.PATH ?? '').split(delimiter).filter((p) => !p.includes('node_modules')).join(delimiter);
-  return { ...process.env, PATH: path, npm_config_yes: 'true' };
-}
+  it('npx kubeproof --dry-run lists the project\'s scenario with the fault kubeproof\'s step would inject', async () => {
+    const result = await start('npx', ['kubeproof', '--dry-run', '--seed', '3'], { cwd: project, env: { ...outsideEnv(), KUBECONFIG: '/nonexistent' } }).done;
+    assert.equal(result.code, 0, all(result));
+    assert.equal(result.stdout, [
+      '1 scenario would run (dry run: the cluster is not touched)',
+      '[1/1] a killed pod is replaced  (features/web.feature:4)  @course',
+      '      fault: pod-kill: 1 pod of deployment "web" (victims chosen with seed 3)', ''].join('\n'));
+  });
 
-describe('the kubeproof bin from a project that depends on kubeproof', { concurrency: false }, () => {
-  for (const install of ['linked', 'copy'] as const) {
-    describe(install === 'linked' ? 'npm install <folder> (a link to the package)' : 'npm install --install-links <folder> (an installed copy, as from the registry)', { concurrency: false }, () => {
-      let project = '';
-      before(async () => {
-        project = dependentProject();
-        const args = ['install', '--no-audit', '--no-fund', ...(install === 'copy' ? ['--install-links'] : []), ROOT];
-        const result = await start('npm', args, { cwd: project, env: outsideEnv() }).done;
-        assert.equal(result.code, 0, all(result));
-      });
+  it('npx kubeproof --tags @course: PASS with the project\'s own step, exit 0, reports and journal in the project', async () => {
+    const result = await start('npx', ['kubeproof', '--tags', '@course'], { cwd: project, env: outsideEnv() }).done;
+    assert.equal(result.code, 0, all(result));
+    assert.match(result.stdout, /\[1\/1\] ✔ PASS  a killed pod is replaced  \(features\/web\.feature:4, /);
+    assert.match(result.stderr, /1 scenario — 1 PASS, 0 FAIL, 0 INCONCLUSIVE, 0 ERROR/);
+    assert.ok(existsSync(join(project, 'reports/allure-report/index.html')), 'the Allure report is the project\'s');
+    const messages = readFileSync(join(project, 'reports/messages.ndjson'), 'utf8');
+    assert.match(messages, /the course says done in namespace kp-/, 'the project\'s own step ran, in kubeproof\'s World');
+    await untilRunNamespacesGone(runIdOf(result.stderr));
+    assert.deepEqual(journalRuns(project), []);
+  });
 
-      it('npx kubeproof --dry-run lists the project\'s scenario with the fault kubeproof\'s step would inject', async () => {
-        const result = await start('npx', ['kubeproof', '--dry-run', '--seed', '3'], { cwd: project, env: { ...outsideEnv(), KUBECONFIG: '/nonexistent' } }).done;
-        assert.equal(result.code, 0, all(result));
-        assert.equal(result.stdout, [
-          '1 scenario would run (dry run: the cluster is not touched)',
-          '[1/1] a killed pod is replaced  (features/web.feature:4)  @course',
-          '      fault: pod-kill: 1 pod of deployment "web" (victims chosen with seed 3)', ''].join('\n'));
-      });
-
-      it(`npx kubeproof --tags @course${install === 'copy' ? ' --parallel 2' : ''}: PASS with the project's own step, exit 0, reports and journal in the project`, async () => {
-        const args = ['kubeproof', '--tags', '@course', ...(install === 'copy' ? ['--parallel', '2'] : [])];
-        const result = await start('npx', args, { cwd: project, env: outsideEnv() }).done;
-        assert.equal(result.code, 0, all(result));
-        assert.match(result.stdout, /\[1\/1\] ✔ PASS  a killed pod is replaced  \(features\/web\.feature:4, /);
-        assert.match(result.stderr, /1 scenario — 1 PASS, 0 FAIL, 0 INCONCLUSIVE, 0 ERROR/);
-        assert.ok(existsSync(join(project, 'reports/allure-report/index.html')), 'the Allure report is the project\'s');
-        const messages = readFileSync(join(project, 'reports/messages.ndjson'), 'utf8');
-        assert.match(messages, /the course says done in namespace kp-/, 'the project\'s own step ran, in kubeproof\'s World');
-        if (install === 'copy') assert.ok(!existsSync(join(project, 'node_modules/kubeproof/reports')), 'nothing is written into the installed package');
-        await untilRunNamespacesGone(runIdOf(result.stderr));
-        assert.deepEqual(journalRuns(project), []);
-      });
-
-      if (install === 'copy') {
-        it('with a cucumber.mjs of the project\'s own (no kubeproof entries): kubeproof adds its steps, plugins and loader; --parallel 2 PASS', async () => {
-          writeFileSync(join(project, 'cucumber.mjs'), "export default { paths: ['features/**/*.feature'], import: ['steps/**/*.ts'], format: ['progress'] };\n");
-          const result = await start('npx', ['kubeproof', '--tags', '@course', '--parallel', '2'], { cwd: project, env: outsideEnv() }).done;
-          assert.equal(result.code, 0, all(result));
-          assert.match(result.stdout, /1 scenario \(1 passed\)/, 'cucumber\'s own progress formatter, as the project asked');
-          assert.match(result.stderr, /1 scenario — 1 PASS, 0 FAIL, 0 INCONCLUSIVE, 0 ERROR/);
-          await untilRunNamespacesGone(runIdOf(result.stderr));
-        });
-      }
-    });
-  }
-
-  it('editors: the documented settings of a dependent project give the language server kubeproof\'s steps and the project\'s own', async () => {
-    const project = dependentProject();
-    const installed = await start('npm', ['install', '--no-audit', '--no-fund', ROOT], { cwd: project, env: outsideEnv() }).done;
-    assert.equal(installed.code, 0, all(installed));
+  it('editors: the documented settings of the project give the language server kubeproof\'s steps and the project\'s own', async () => {
     const seen = await editorView(project);
     assert.ok(seen.glueFiles.includes('steps/course.steps.ts') && seen.glueFiles.includes('node_modules/kubeproof/steps/expectation.steps.ts'), JSON.stringify(seen.glueFiles));
     assert.ok(seen.stepDefinitions.includes('the course\'s own step says {string}'));
@@ -262,13 +201,6 @@ describe('the kubeproof bin from a project that depends on kubeproof', { concurr
     assert.deepEqual(seen.parameterTypes, ['duration']);
   });
 });
-
-/** What the Cucumber language server finds with `<project>/.vscode/settings.json` (test/e2e/editor-glue-check.ts). */
-async function editorView(project: string): Promise<{ glueFiles: string[]; stepDefinitions: string[]; parameterTypes: string[]; errors: string[]; undefinedSteps: string[] }> {
-  const result = await start(process.execPath, [join(ROOT, 'test/e2e/editor-glue-check.ts'), '.vscode/settings.json'], { cwd: project }).done;
-  assert.equal(result.code, 0, all(result));
-  return JSON.parse(result.stdout);
-}
 
 describe('editors: the Cucumber language server with .vscode/settings.json', () => {
   let seen: Awaited<ReturnType<typeof editorView>>;
