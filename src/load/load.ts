@@ -13,6 +13,7 @@ import { checkSteadyState } from '../conditions/steady-state.ts';
 import { kindClusterName } from '../cluster/kind.ts';
 import { publishedLoopbackPorts } from '../cluster/kind-nodes.ts';
 import { formatMs, formatOffset } from '../util/duration.ts';
+import { PACKAGE_ROOT } from '../util/package-root.ts';
 import { progressLine } from '../util/progress.ts';
 import { judgeGenerator } from './honesty.ts';
 import { findK6, K6_MISSING, K6ThresholdError, runK6Script } from './k6-script.ts';
@@ -373,7 +374,8 @@ export function createLoadOps(deps: ScenarioDeps, engine: LoadEngine = VEGETA_EN
       const target = `service/${request.service} (127.0.0.1:${nodePort})`;
       if (request.k6Script !== undefined) return startK6Script(request, request.k6Script, nodePort, target);
       const plan = planOf(request, nodePort);
-      const vegeta = await engine.find(deps.cwd);
+      // The testbed (versions.env, build-binaries.sh) ships with kubeproof, not with a project that depends on it.
+      const vegeta = await engine.find(PACKAGE_ROOT);
       if (!vegeta.ok) throw new InputError(vegeta.reason);
       const readiness = await waitForFirstAnswer(plan.url);
       const recorder = createLoadRecorder();

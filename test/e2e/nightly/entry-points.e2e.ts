@@ -1,8 +1,8 @@
 /**
  * Nightly part of the entry-point e2e (issue 20): the kubeproof bin from a project that installed a copy
  * of kubeproof (npm install --install-links, as from the registry: ~400 MB, Node 24 among its
- * dependencies, TypeScript inside node_modules), with --parallel 2 and with a cucumber.mjs of the
- * project's own. npm test keeps the linked install (test/e2e/entry-points.e2e.ts).
+ * dependencies, TypeScript inside node_modules), with --parallel 2, a load scenario of the project's
+ * (vegeta found through kubeproof's testbed, not the project's folder) and a cucumber.mjs of its own. npm test keeps the linked install (test/e2e/entry-points.e2e.ts).
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,6 +37,15 @@ describe('the kubeproof bin from a project with an installed copy of kubeproof (
     const messages = readFileSync(join(project, 'reports/messages.ndjson'), 'utf8');
     assert.match(messages, /the course says done in namespace kp-/, 'the project\'s own step ran, in kubeproof\'s World');
     assert.ok(!existsSync(join(project, 'node_modules/kubeproof/reports')), 'nothing is written into the installed package');
+    await untilRunNamespacesGone(runIdOf(result.stderr));
+    assert.deepEqual(journalRuns(project), []);
+  });
+
+  it('a load from the project: vegeta comes from kubeproof\'s testbed cache (the project has no testbed/), PASS, exit 0', async () => {
+    const result = await start('npx', ['kubeproof', 'load-features'], { cwd: project, env: outsideEnv() }).done;
+    assert.equal(result.code, 0, all(result));
+    assert.match(result.stdout, /\[1\/1\] ✔ PASS  a short load through the NodePort/);
+    assert.match(result.stderr, /1 scenario — 1 PASS, 0 FAIL, 0 INCONCLUSIVE, 0 ERROR/);
     await untilRunNamespacesGone(runIdOf(result.stderr));
     assert.deepEqual(journalRuns(project), []);
   });
