@@ -5,7 +5,7 @@ import { supportCodeLibraryBuilder } from '@cucumber/cucumber';
 import { loadConfiguration, loadSupport } from '@cucumber/cucumber/api';
 import type { Capabilities } from '../capabilities.ts';
 import { scenarioInconclusiveReason, scenarioNeeds } from './needs.ts';
-import { definitionsOfBuilder, definitionsOfLibrary, stepFacts } from './step-facts.ts';
+import { definitionsOfBuilder, definitionsOfLibrary, loadStepProblem, loadToolsOf, stepFacts } from './step-facts.ts';
 
 const cwd = resolve(import.meta.dirname, '..', '..');
 const environment = { cwd, stdout: process.stdout, stderr: process.stderr, env: process.env };
@@ -41,5 +41,29 @@ describe('scenarioNeeds (real step definitions)', () => {
 
   it('the reachability table needs NetworkPolicy enforcement', async () => {
     assert.equal(scenarioNeeds([], ['network access is:'], definitionsOfLibrary(await support)).netpol, 'the step "network access is:"');
+  });
+});
+
+describe('load facts from the step definitions (both entry points: preflight tools and caps before the cluster)', () => {
+  const vegetaStep = 'a load of 20 requests per second on service "api" for 30 seconds';
+  const k6Step = 'the k6 script "test/e2e/features/load-k6/checkout.js" runs against service "api"';
+
+  it('a load step needs vegeta, a k6 script step k6, other steps nothing — read the same through the library and the builder', async () => {
+    const library = definitionsOfLibrary(await support);
+    for (const definitions of [library, definitionsOfBuilder(supportCodeLibraryBuilder)]) {
+      assert.deepEqual(loadToolsOf(definitions, nodeDeath), { vegeta: false, k6: false });
+      assert.deepEqual(loadToolsOf(definitions, [...nodeDeath, vegetaStep]), { vegeta: true, k6: false });
+      assert.deepEqual(loadToolsOf(definitions, [k6Step]), { vegeta: false, k6: true });
+      assert.deepEqual(loadToolsOf(definitions, ['a staged load on service "api":']), { vegeta: true, k6: false });
+    }
+  });
+
+  it('a load above the caps, or a k6 script that does not exist, is a problem; a load within them is not', async () => {
+    const definitions = definitionsOfLibrary(await support);
+    assert.equal(loadStepProblem(definitions, vegetaStep, cwd), undefined);
+    assert.match(loadStepProblem(definitions, 'a load of 10000 requests per second on service "web" for 20 minutes', cwd) ?? '', /10000 requests per second is above the limit of 5000/);
+    assert.equal(loadStepProblem(definitions, k6Step, cwd), undefined);
+    assert.match(loadStepProblem(definitions, 'the k6 script "nowhere.js" runs against service "api"', cwd) ?? '', /the k6 script "nowhere\.js" does not exist/);
+    assert.equal(loadStepProblem(definitions, nodeDeath[2] ?? '', cwd), undefined);
   });
 });
