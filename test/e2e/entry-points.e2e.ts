@@ -121,6 +121,16 @@ describe('cucumber-js on the real cluster', { concurrency: false }, () => {
     assert.deepEqual(handOverFiles(), [], 'the hand-over file to the workers is removed');
   });
 
+  it('a load scenario under cucumber-js: vegeta found by the same preflight (the testbed cache), the load judged, PASS, exit 0', async () => {
+    const result = await cucumberJs(['-p', 'only', 'test/e2e/features/entry-load']);
+    assert.equal(result.code, 0, all(result));
+    assert.match(result.stdout, /\[1\/1\] ✔ PASS  a short load through the NodePort answers/);
+    assert.match(result.stderr, /kubeproof: 1 scenario — 1 PASS, 0 FAIL, 0 INCONCLUSIVE, 0 ERROR/);
+    const logs = attachmentsOf().filter((a) => a.mediaType === 'text/x.cucumber.log+plain').map((a) => a.body).join('\n');
+    assert.match(logs, /load on service\/web \(127\.0\.0\.1:30080\)/, 'the load step sent its load');
+    await untilRunNamespacesGone(runIdOf(result.stderr));
+  });
+
   it('SIGINT under cucumber-js undoes the journalled fault, then exits 130; --janitor is for what a SIGKILL leaves', async () => {
     const run = start(process.execPath, [join(ROOT, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '-p', 'only', 'test/e2e/features/sigkill/cordon-and-wait.feature']);
     await waitUntil('the scenario to cordon a node', 120_000, async () => (await cordonedNodes())[0]);
