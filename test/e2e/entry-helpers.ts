@@ -1,4 +1,4 @@
-/** What the entry-point e2e tests share (entry-points.e2e.ts in npm test, nightly/entry-points.e2e.ts nightly). */
+/** What the entry-point e2e tests share (entry-points.e2e.ts and entry-points-installed.e2e.ts). */
 import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

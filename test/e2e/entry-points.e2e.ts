@@ -3,7 +3,7 @@
  * plain `npx cucumber-js` with the project's cucumber.mjs, the `kubeproof` bin from a project that
  * depends on kubeproof (a linked install and an installed copy), and what an editor's Cucumber language
  * server finds with the documented settings. Runs on the real cluster (fails, never skips, without it).
- * The installed-copy project (an npm install of ~400 MB) is nightly: test/e2e/nightly/entry-points.e2e.ts.
+ * The installed-copy project (an npm install of ~400 MB) is entry-points-installed.e2e.ts.
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
