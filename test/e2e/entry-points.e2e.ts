@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfiguration, loadSupport } from '@cucumber/cucumber/api';
+import { LOCK_NAME, LOCK_NAMESPACE, lockStateOf } from '../../src/run/cluster-lock.ts';
 import { attachmentsOf, kube, ownedNamespaces, ROOT, runCli, runIdOf, untilRunNamespacesGone, waitUntil } from './helpers.ts';
 import { all, cordonedNodes, cucumberJs, dependentProject, editorView, handOverFiles, journalRuns, noFrames, outsideEnv, pausedNodes, start } from './entry-helpers.ts';
 
@@ -119,6 +120,7 @@ describe('cucumber-js on the real cluster', { concurrency: false }, () => {
     assert.deepEqual(await cordonedNodes(), [], 'the cordon and drain faults were undone');
     assert.ok(!journalRuns().includes(runId ?? ''), 'the run\'s journal is cleared');
     assert.deepEqual(handOverFiles(), [], 'the hand-over file to the workers is removed');
+    assert.equal(lockStateOf(await kube().get('Lease', LOCK_NAME, LOCK_NAMESPACE)).holder, undefined, 'the AfterAll released the cluster lock');
   });
 
   it('a load scenario under cucumber-js: vegeta found by the same preflight (the testbed cache), the load judged, PASS, exit 0', async () => {
@@ -141,6 +143,7 @@ describe('cucumber-js on the real cluster', { concurrency: false }, () => {
     assert.deepEqual(await cordonedNodes(), []);
     await untilRunNamespacesGone(runIdOf(result.stderr));
     assert.deepEqual(handOverFiles(), []);
+    assert.equal(lockStateOf(await kube().get('Lease', LOCK_NAME, LOCK_NAMESPACE)).holder, undefined, 'the signal handler released the cluster lock');
   });
 });
 
