@@ -3,7 +3,7 @@
  * from the registry: ~400 MB, Node 24 among its dependencies, TypeScript inside node_modules), with
  * --parallel 2, a load scenario of the project's (vegeta found through kubeproof's testbed, not the
  * project's folder) and a cucumber.mjs of its own. The linked install is in entry-points.e2e.ts.
- * Measured 58 s under the lock (npm's cache warm, as after npm ci), so it stays in npm test.
+ * Measured 52–58 s under the lock (npm's cache warm, as after npm ci), so it stays in npm test.
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
