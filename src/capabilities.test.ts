@@ -39,6 +39,9 @@ describe('needsOf: capabilities follow from the steps, tags override', () => {
     ['@node-loss with upstream timings', ['@node-loss'], [deploy], slowNodes, /^@node-loss needs a dead node's pods evicted within 120s, this cluster takes 340s \(upstream defaults assumed\)/],
     ['a tag names the need when a step asks for it too', ['@node'], [nodeDies], poor, /^@node needs at least 2/],
     ['@self-healing is no capability', ['@self-healing'], [deploy, podKill], poor, undefined],
+    ['@ingress with the controller ready', ['@ingress'], [deploy], { ...full, ingress: { ok: true, detail: 'Traefik ready' } }, undefined],
+    ['@ingress without a controller', ['@ingress'], [deploy], { ...full, ingress: { ok: false, detail: 'no ingress controller installed' } }, /^@ingress needs an ingress controller on 127\.0\.0\.1:30100: no ingress controller installed$/],
+    ['an untagged ingress routing step needs the controller too', [], [step('host "devops.local" routes through the ingress:')], full, /^the step "host "devops\.local" routes through the ingress:" needs an ingress controller on 127\.0\.0\.1:30100: not checked$/],
   ];
   for (const [title, tags, steps, caps, expected] of cases) {
     it(`${title} → ${expected ? 'INCONCLUSIVE' : 'runs'}`, () => {

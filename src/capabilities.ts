@@ -16,6 +16,8 @@ export interface Capabilities {
   netpol: { state: 'enforced' | 'not-enforced' | 'unknown' | 'not-checked'; detail: string };
   /** Seconds from a node's death to the eviction of its pods (grace period + unreachable toleration); optional for older callers. */
   nodeLoss?: { evictionAfterS: number; detail: string };
+  /** The ingress controller @ingress scenarios route through (testbed/ingress.sh); optional for older callers. */
+  ingress?: { ok: boolean; detail: string };
 }
 
 /** What one scenario needs from the cluster; each need names what asked for it (a tag, or `the step "…"`). */
@@ -28,6 +30,8 @@ export interface Needs {
   metrics?: string;
   /** NetworkPolicy enforcement. */
   netpol?: string;
+  /** The ingress controller on 127.0.0.1:30100 (testbed/ingress.sh). */
+  ingress?: string;
 }
 
 /** A step as the derivation sees it: its text and, when its definition injects one, the fault's name. */
@@ -55,7 +59,8 @@ export const FAULT_NEEDS: Partial<Record<FaultName, readonly Need[]>> = {
 };
 
 /** Steps that need a capability by what they check rather than by a fault they inject. */
-const STEP_NEEDS: ReadonlyArray<{ text: RegExp; need: 'metrics' | 'netpol' }> = [
+const STEP_NEEDS: ReadonlyArray<{ text: RegExp; need: 'metrics' | 'netpol' | 'ingress' }> = [
+  { text: /routes through the ingress:?$/, need: 'ingress' },
   { text: /^network access is:?$/, need: 'netpol' },
   { text: /\bHPA "[^"]*"/, need: 'metrics' },
 ];
@@ -74,6 +79,7 @@ export function needsOf(tags: readonly string[], steps: readonly StepFacts[]): N
   // Tags override: they name the need themselves, and @workers:N sets the count (lower or higher).
   if (tags.includes('@hpa')) needs.metrics = '@hpa';
   if (tags.includes('@isolation')) needs.netpol = '@isolation';
+  if (tags.includes('@ingress')) needs.ingress = '@ingress';
   if (tags.includes('@node-loss')) needs.nodeLoss = '@node-loss';
   if (tags.includes('@node')) needs.workers = { count: DEFAULT_NODE_WORKERS, because: '@node' };
   const workerTag = tags.find((t) => /^@workers:\d+$/.test(t));
@@ -88,6 +94,7 @@ export function describeNeeds(needs: Needs): string {
     needs.nodeLoss && `a dead node's pods evicted within ${MAX_NODE_LOSS_EVICTION_S}s`,
     needs.metrics && 'the metrics API',
     needs.netpol && 'NetworkPolicy enforcement',
+    needs.ingress && 'the ingress controller',
   ].filter(Boolean).join(', ');
 }
 
@@ -105,6 +112,9 @@ export function inconclusiveReason(needs: Needs, caps: Capabilities): string | u
   }
   if (needs.netpol && caps.netpol.state !== 'enforced') {
     reasons.push(`${needs.netpol} needs NetworkPolicy enforcement, but the canary says ${caps.netpol.state}: ${caps.netpol.detail}`);
+  }
+  if (needs.ingress && !caps.ingress?.ok) {
+    reasons.push(`${needs.ingress} needs an ingress controller on 127.0.0.1:30100: ${caps.ingress?.detail ?? 'not checked'}`);
   }
   if (needs.workers && caps.workers < needs.workers.count) {
     reasons.push(`${needs.workers.because} needs at least ${needs.workers.count} ready worker nodes, the cluster has ${caps.workers}`);

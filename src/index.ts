@@ -13,3 +13,6 @@ export { boundary } from './report/boundary.ts';
 export { withSubmissionNames } from './grading/names.ts';
 export type { BoundaryWorld } from './report/boundary.ts';
 export { ALLURE_MESSAGE_MEDIA_TYPE, allureLabels, INCONCLUSIVE_MEDIA_TYPE, SCENARIO_INFO_MEDIA_TYPE } from './report/verdicts.ts';
+export type { WorkloadRef } from './inside/targets.ts';
+export type { ValueSource } from './inside/inside.ts';
+export type { SecurityCheck } from './inside/security.ts';

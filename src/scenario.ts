@@ -28,6 +28,16 @@ import type { GradingParameters, SubmissionOps } from './grading/deploy.ts';
 import { studentOf } from './grading/suite.ts';
 import type { AutoscalingOps } from './autoscaling/autoscaling.ts';
 import { createRedactor } from './report/redact.ts';
+import { createDiscoveryOps } from './discovery/discovery.ts';
+import type { DiscoveryOps } from './discovery/discovery.ts';
+import { createIngressOps } from './ingress/ingress.ts';
+import type { IngressOps } from './ingress/ingress.ts';
+import { createInsideOps } from './inside/inside.ts';
+import type { InsideOps } from './inside/inside.ts';
+import { createSchedulingOps } from './scheduling/scheduling.ts';
+import type { SchedulingOps } from './scheduling/scheduling.ts';
+import { createShutdownOps } from './shutdown/shutdown.ts';
+import type { ShutdownOps } from './shutdown/shutdown.ts';
 import { createRolloutOps } from './rollouts/rollouts.ts';
 import type { RolloutOps } from './rollouts/rollouts.ts';
 import { renderTimelineChart } from './report/timeline-chart.ts';
@@ -103,6 +113,12 @@ export interface ScenarioContext {
   readonly load: LoadOps;
   /** The graded student's submission (npm run grade). */
   readonly submission: SubmissionOps;
+  /** Looking inside running containers: security context in force, config values, data on volumes. */
+  readonly inside: InsideOps;
+  readonly discovery: DiscoveryOps;
+  readonly scheduling: SchedulingOps;
+  readonly shutdown: ShutdownOps;
+  readonly ingress: IngressOps;
   /** After hook: evidence on failure, timeline attachment, undos (LIFO), watches stopped; returns notes for the log. */
   finish(outcome: { failed: boolean }, attach: AttachFn): Promise<string[]>;
 }
@@ -148,6 +164,11 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
     autoscaling: createAutoscalingOps(deps),
     load,
     submission: createSubmissionOps(deps, params.grading?.students[studentOf(identity.tags ?? []) ?? '']),
+    inside: createInsideOps(deps),
+    discovery: createDiscoveryOps(deps),
+    scheduling: createSchedulingOps(deps),
+    shutdown: createShutdownOps(deps),
+    ingress: createIngressOps(deps),
     async finish(outcome, attach) {
       const notes: string[] = [];
       const loadSummary = await load.finish();

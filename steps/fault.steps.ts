@@ -40,4 +40,5 @@ fault('I restart deployment {string}', 'restart', (deployment: string) => ({ dep
 fault('I roll back deployment {string}', 'rollback', (deployment: string) => ({ deployment }));
 fault('I roll back deployment {string} to revision {int}', 'rollback', (deployment: string, toRevision: number) => ({ deployment, toRevision }));
 fault('I set key {string} of configmap {string} to {string}', 'configmap-edit', (key: string, configMap: string, value: string) => ({ configMap, key, value }));
+fault('I delete the pods of {workload} one by one', 'pods-one-by-one', (w: { kind: string; name: string }) => ({ kind: w.kind as 'deployment' | 'statefulset', name: w.name }), 5 * FAULT_STEP_CAP_MS);
 fault('namespace {string} is cut off', 'namespace-cutoff', (alias: string) => ({ alias }));

@@ -60,6 +60,10 @@ Then('no request fails during the rollout', { timeout: CONDITION_STEP_CAP_MS }, 
   this.log(await this.scenario.load.expectErrorRate('during the rollout', 0));
 });
 
+Then('no request fails during the load', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld) {
+  this.log(await this.scenario.load.expectErrorRate('during the load', 0));
+});
+
 Then('service {string} answers throughout the scale', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, service: string) {
   this.log(await this.scenario.load.expectErrorRate('during the scale', 0, service));
 });

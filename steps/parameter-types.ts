@@ -7,3 +7,10 @@ defineParameterType({
   regexp: /\d+(?:\.\d+)? ?(?:ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?)/,
   transformer: (text: string) => ({ ms: parseDuration(text), text }),
 });
+
+/** {workload}: 'deployment "api"', 'statefulset "postgres"', 'daemonset "agent"' → { kind, name }. */
+defineParameterType({
+  name: 'workload',
+  regexp: /(deployment|statefulset|daemonset) "([^"]*)"/,
+  transformer: (kind: string, name: string) => ({ kind, name }),
+});

@@ -44,6 +44,7 @@ main() {
   want pause && cached_build pause "$PAUSE_TAG-$(source_key pause)" build_pause
   want vegeta && cached_build vegeta "$VEGETA_VERSION" go_install_vegeta
   want actionlint && cached_build actionlint "$ACTIONLINT_VERSION" go_install_actionlint
+  want traefik && cached_build traefik "$TRAEFIK_VERSION" build_traefik
   return 0
 }
 go_install_kind() { go_install "$1" "sigs.k8s.io/kind@$KIND_VERSION"; }
@@ -54,4 +55,19 @@ go_install_localpath() { go_install "$1" "github.com/rancher/local-path-provisio
 go_install_vegeta() { GOBIN=$1 go install -trimpath -ldflags "-s -w -X main.Version=$VEGETA_VERSION" "github.com/tsenart/vegeta/v12@$VEGETA_VERSION"; }
 # The workflow linter (npm run lint:workflows); its version flag names the pinned version.
 go_install_actionlint() { GOBIN=$1 go install -trimpath -ldflags "-s -w -X github.com/rhysd/actionlint.version=$ACTIONLINT_VERSION" "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"; }
+# The ingress controller (@ingress). Its go.mod carries replace directives, which `go install` refuses:
+# a wrapper module of our own repeats them (read from the published go.mod) and builds its command.
+build_traefik() {
+  local out=$1 src="$KUBEPROOF_CACHE/src/traefik-$TRAEFIK_VERSION" upstream_mod
+  rm -rf "$src"; mkdir -p "$src"; cd "$src"
+  upstream_mod=$(go mod download -json "github.com/traefik/traefik/v3@$TRAEFIK_VERSION" | jq -r .GoMod)
+  go mod init kubeproof.local/traefik-build >/dev/null 2>&1
+  go mod edit -go="$(awk '$1=="go"{print $2; exit}' "$upstream_mod")"
+  sed -n 's#^[[:space:]]*\([^[:space:]]*\) => \([^[:space:]]*\) \(v[^[:space:]]*\)$#\1=\2@\3#p' "$upstream_mod" | while read -r r; do
+    go mod edit -replace="$r"
+  done
+  go get "github.com/traefik/traefik/v3/cmd/traefik@$TRAEFIK_VERSION" >/dev/null
+  go build -p "$(nproc)" -trimpath -ldflags "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK_VERSION" \
+    -o "$out/traefik" github.com/traefik/traefik/v3/cmd/traefik
+}
 main "$@"

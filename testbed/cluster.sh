@@ -164,6 +164,12 @@ up() {
   wait_for "metrics-server" 180 kubectl -n kube-system rollout status deployment/metrics-server --timeout=5s
   log "waiting for the metrics API to report node usage"
   wait_for "metrics.k8s.io node metrics" 180 metrics_ready
+  # The @ingress controller (Traefik on NodePort 30100): built once from the Go module proxy, then cached.
+  if command -v go >/dev/null || have_image "kubeproof/traefik:$TRAEFIK_VERSION"; then
+    "$TESTBED_DIR/ingress.sh" up
+  else
+    log "note: Go is not installed, so the ingress controller (Traefik $TRAEFIK_VERSION) was not built; @ingress scenarios will be INCONCLUSIVE"
+  fi
   log "cluster $CLUSTER_NAME ready in $((SECONDS - started))s (context $CONTEXT)"
 }
 

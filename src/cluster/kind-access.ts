@@ -1,8 +1,10 @@
 /**
  * Everything the runner does to a kind node from the host, in one injectable bundle: docker pause of a
  * node container, systemctl of its kubelet, SIGKILL of one container through its containerd, HTTP from
- * inside the node. Faults and undos receive it; unit tests pass fakes.
+ * inside the node, a command inside a container. Faults and undos receive it; unit tests pass fakes.
  */
+import { ctrExec } from './kind-container-exec.ts';
+import type { ContainerExec } from './kind-container-exec.ts';
 import { ctrKill } from './kind-containers.ts';
 import type { ContainerKiller } from './kind-containers.ts';
 import { systemctlKubelet } from './kind-kubelet.ts';
@@ -19,6 +21,8 @@ export interface NodeAccess {
   killContainer: ContainerKiller;
   post: NodePost;
   getMany: NodeGetMany;
+  /** A command inside a running container (its own user, capabilities and namespaces). */
+  exec: ContainerExec;
 }
 
 /** The real one: docker on this host. */
@@ -28,4 +32,5 @@ export const kindNodeAccess: NodeAccess = {
   killContainer: ctrKill,
   post: nodeCurlPost,
   getMany: nodeCurlGetMany,
+  exec: ctrExec,
 };

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatSelector, isControlPlane, isNodeReady, isPodReady, isPodServing, labelSelectorMatches, podsSelectedBy, serviceSelects } from './predicates.ts';
+import { DAEMONSET_TOLERATIONS, formatSelector, isControlPlane, isNodeReady, isPodReady, isPodServing, labelSelectorMatches, podsSelectedBy, serviceSelects, toleratesTaint, untoleratedTaints } from './predicates.ts';
 import type { KubeObject } from './types.ts';
 
 describe('labelSelectorMatches', () => {
@@ -77,5 +77,20 @@ describe('pods and nodes', () => {
     assert.equal(isNodeReady(node), false);
     assert.equal(isControlPlane(node), true);
     assert.equal(isControlPlane({ kind: 'Node', metadata: { name: 'w' } }), false);
+  });
+});
+
+describe('toleratesTaint / untoleratedTaints', () => {
+  const cp = { spec: { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] } };
+  it('a DaemonSet without tolerations does not go to the tainted control plane, but keeps a cordoned node', () => {
+    assert.equal(untoleratedTaints(cp, DAEMONSET_TOLERATIONS).length, 1);
+    const cordoned = { spec: { unschedulable: true, taints: [{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }] } };
+    assert.deepEqual(untoleratedTaints(cordoned, DAEMONSET_TOLERATIONS), []);
+  });
+  it('Exists without a key tolerates everything; Equal needs the value; the effect must match when given', () => {
+    assert.equal(toleratesTaint({ operator: 'Exists' }, { key: 'a', effect: 'NoExecute' }), true);
+    assert.equal(toleratesTaint({ key: 'a', operator: 'Equal', value: 'x' }, { key: 'a', value: 'y', effect: 'NoSchedule' }), false);
+    assert.equal(toleratesTaint({ key: 'a', value: 'x', effect: 'NoSchedule' }, { key: 'a', value: 'x', effect: 'NoExecute' }), false);
+    assert.equal(toleratesTaint({ key: 'a', value: 'x' }, { key: 'a', value: 'x', effect: 'NoExecute' }), true);
   });
 });

@@ -102,3 +102,35 @@ function hasTrueCondition(obj: KubeObject | undefined, type: string): boolean {
   const conditions = (obj?.status?.conditions ?? []) as Array<{ type: string; status: string }>;
   return conditions.some((c) => c.type === type && c.status === 'True');
 }
+
+/** core/v1 Toleration and Taint, the fields matching reads. */
+export interface Toleration { key?: string; operator?: string; value?: string; effect?: string }
+export interface Taint { key: string; value?: string; effect: string }
+
+/** v1.Toleration.ToleratesTaint: effect (empty = any), key (empty with Exists = any), Exists or Equal value. */
+export function toleratesTaint(t: Toleration, taint: Taint): boolean {
+  if (t.effect && t.effect !== taint.effect) return false;
+  if (t.key && t.key !== taint.key) return false;
+  if (!t.key && t.operator !== 'Exists') return false;
+  return t.operator === 'Exists' || (t.value ?? '') === (taint.value ?? '');
+}
+
+/**
+ * Tolerations every DaemonSet pod gets from its controller (pkg/controller/daemon/util): not-ready and
+ * unreachable (NoExecute), disk, memory and pid pressure and unschedulable (NoSchedule) — so a
+ * cordoned node keeps its daemon pod.
+ */
+export const DAEMONSET_TOLERATIONS: readonly Toleration[] = [
+  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+  { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+  { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+];
+
+/** The node's NoSchedule/NoExecute taints that none of `tolerations` tolerates (PreferNoSchedule never blocks). */
+export function untoleratedTaints(node: KubeObject | undefined, tolerations: readonly Toleration[]): Taint[] {
+  const taints = ((node?.spec?.taints ?? []) as Taint[]).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+  return taints.filter((taint) => !tolerations.some((t) => toleratesTaint(t, taint)));
+}

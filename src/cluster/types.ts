@@ -28,7 +28,7 @@ export interface KubeObject {
 
 /** Kinds kubeproof knows how to address (see kinds.ts for their REST paths). */
 export type KindName =
-  | 'Pod' | 'ReplicaSet' | 'Deployment' | 'StatefulSet' | 'HorizontalPodAutoscaler' | 'Node' | 'Event'
+  | 'Pod' | 'ReplicaSet' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Ingress' | 'PersistentVolumeClaim' | 'HorizontalPodAutoscaler' | 'Node' | 'Event'
   | 'Namespace' | 'Secret' | 'NetworkPolicy' | 'ConfigMap' | 'Service' | 'EndpointSlice' | 'Lease';
 
 /** Kind of change delivered by a watch. */

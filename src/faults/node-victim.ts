@@ -23,12 +23,15 @@ export async function nodesRunning(ctx: FaultContext, name: string): Promise<Set
 }
 
 /**
- * The node running the most live pods of deployment `name`; ties are broken by the seeded Rng.
+ * The node running the most live pods of workload `name` (a Deployment, else a DaemonSet or
+ * StatefulSet of that name); ties are broken by the seeded Rng.
  * Nodes in `exclude` are never chosen (e.g. the node of a database the scenario must not lose).
  */
 export async function nodeRunningMost(ctx: FaultContext, name: string, exclude: ReadonlySet<string> = new Set()): Promise<string> {
   await ctx.view.ready();
-  const deployment = requireDeployment(ctx, name);
+  // A DaemonSet or StatefulSet names a node too (a DaemonSet's tie over every node is broken by the seed).
+  const ns = ctx.view.namespace;
+  const deployment = ctx.view.deployments.get(name) ?? (await ctx.client.get('DaemonSet', name, ns)) ?? (await ctx.client.get('StatefulSet', name, ns)) ?? requireDeployment(ctx, name);
   const counts = new Map<string, number>();
   for (const pod of podsSelectedBy(deployment, ctx.view.pods.list())) {
     const node = pod.spec?.nodeName as string | undefined;

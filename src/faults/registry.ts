@@ -14,6 +14,7 @@ import { nodeDrain } from './node-drain.ts';
 import { nodePause } from './node-pause.ts';
 import { podDelete } from './pod-delete.ts';
 import { podKill } from './pod-kill.ts';
+import { podsOneByOne } from './pods-one-by-one.ts';
 import { configMapEdit, restart, rollback, setImage } from './rollout-actions.ts';
 
 /** The registered faults (name → module). */
@@ -32,6 +33,7 @@ export const FAULTS = {
   restart,
   rollback,
   'configmap-edit': configMapEdit,
+  'pods-one-by-one': podsOneByOne,
 } as const;
 
 /** A registered fault's name. */

@@ -85,7 +85,21 @@ export async function measureCapabilities(client: ClusterClient, needs: Prefligh
     // Capabilities travel as JSON (no Infinity): assume the upstream defaults and say why.
     nodeLoss = { evictionAfterS: evictionAfterS(UPSTREAM_NODE_TIMINGS), detail: `could not read the control plane's flags (${(err as Error).message}): upstream defaults assumed` };
   }
-  return { workers, metrics, netpol, nodeLoss };
+  return { workers, metrics, netpol, nodeLoss, ingress: await ingressController(client) };
+}
+
+/** The testbed's ingress controller (testbed/ingress.sh): its Deployment has a ready replica. */
+async function ingressController(client: ClusterClient): Promise<NonNullable<Capabilities['ingress']>> {
+  const fix = 'run npm run cluster:up (it builds and installs Traefik; needs Go the first time)';
+  try {
+    const res = await client.getRaw('/apis/apps/v1/namespaces/kubeproof-ingress/deployments/traefik');
+    if (res.status === 404) return { ok: false, detail: `no ingress controller installed (deployment kubeproof-ingress/traefik): ${fix}` };
+    if (res.status !== 200) return { ok: false, detail: `GET deployment kubeproof-ingress/traefik answered HTTP ${res.status}` };
+    const d = JSON.parse(res.body) as { status?: { readyReplicas?: number } };
+    return d.status?.readyReplicas ? { ok: true, detail: 'Traefik (kubeproof-ingress/traefik) ready on NodePort 30100' } : { ok: false, detail: `the ingress controller kubeproof-ingress/traefik has no ready replica: ${fix}` };
+  } catch (err) {
+    return { ok: false, detail: (err as Error).message };
+  }
 }
 
 /** One line per capability, for the run header. */
@@ -94,6 +108,7 @@ export function describeCapabilities(caps: Capabilities): string[] {
     `  workers:        ${caps.workers} ready`,
     `  metrics API:    ${caps.metrics.ok ? 'yes' : 'NO'} — ${caps.metrics.detail}`,
     `  NetworkPolicy:  ${caps.netpol.state} — ${caps.netpol.detail}`,
+    ...(caps.ingress ? [`  ingress:        ${caps.ingress.ok ? 'yes' : 'NO'} — ${caps.ingress.detail}`] : []),
     ...(caps.nodeLoss ? [`  node loss:      pods evicted ~${caps.nodeLoss.evictionAfterS}s after a node dies — ${caps.nodeLoss.detail}`] : []),
   ];
 }

@@ -21,6 +21,7 @@ export function fakeNodes(parts: Partial<NodeAccess> = {}): NodeAccess {
     killContainer: parts.killContainer ?? missing('ctr kill'),
     post: parts.post ?? missing('node POST'),
     getMany: parts.getMany ?? missing('node GET'),
+    exec: parts.exec ?? missing('ctr exec'),
   };
 }
 
