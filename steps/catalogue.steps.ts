@@ -12,6 +12,10 @@ Then('names resolve as follows:', { timeout: ISOLATION_STEP_CAP_MS }, async func
   this.log(await this.scenario.discovery.expectNames(table.hashes()));
 });
 
+Then('statefulset {string} has {int} ready replica(s) within {duration}', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, name: string, replicas: number, within: StepDuration) {
+  await this.scenario.scheduling.expectStatefulSetReady(name, replicas, within);
+});
+
 Then('daemonset {string} runs one ready pod on every schedulable node within {duration}', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, name: string, within: StepDuration) {
   await this.scenario.scheduling.expectDaemonSetEverywhere(name, within);
 });

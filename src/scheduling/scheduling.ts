@@ -6,6 +6,8 @@
 import type { KindName, ObjectStore } from '../cluster/types.ts';
 import type { Condition } from '../conditions/condition.ts';
 import { daemonSetOnEveryNode } from '../conditions/daemonset-coverage.ts';
+import { deploymentReadyReplicas } from '../conditions/deployment-ready.ts';
+import { objectRef } from '../cluster/kinds.ts';
 import type { RecoveryResult, StepDuration } from '../conditions/expect.ts';
 import { containerOomKilled } from '../conditions/oom-killed.ts';
 import { podsUnschedulable } from '../conditions/unschedulable.ts';
@@ -18,6 +20,8 @@ import { startKubeletAgain } from '../faults/kubelet-stop.ts';
 /** Scheduling steps' entry points. */
 export interface SchedulingOps {
   expectDaemonSetEverywhere(name: string, within: StepDuration): Promise<RecoveryResult>;
+  /** "statefulset X has N ready replicas within T" (the Deployment rule: ready live pods and status agree). */
+  expectStatefulSetReady(name: string, replicas: number, within: StepDuration): Promise<RecoveryResult>;
   /** A ready pod of the DaemonSet on the node an earlier node fault took (once it is back). */
   expectDaemonSetOnDeadNode(name: string, within: StepDuration): Promise<RecoveryResult>;
   /** Ends the node fault now (unpause / start the kubelet, through its journalled undo). */
@@ -42,6 +46,10 @@ export function createSchedulingOps(deps: ScenarioDeps): SchedulingOps {
 
   return {
     expectDaemonSetEverywhere: (name, within) => withStore('DaemonSet', (s) => expect.eventually(daemonSetOnEveryNode(dsStores(s), ns, name), within)),
+    expectStatefulSetReady: (name, replicas, within) => withStore('StatefulSet', (s) => {
+      const ready = deploymentReadyReplicas({ deployments: s, pods: view.pods, events: view.events }, ns, name, replicas);
+      return expect.eventually({ ...ready, subject: objectRef('StatefulSet', name, ns), observe: () => { const o = ready.observe(); return { ...o, received: o.received.replace(/^no deployment/, 'no statefulset').replace('Deployment status', 'StatefulSet status') }; } }, within);
+    }),
     expectDaemonSetOnDeadNode: (name, within) => withStore('DaemonSet', (s) => expect.eventually(daemonSetOnEveryNode(dsStores(s), ns, name, deadNode()), within)),
     async nodeComesBack() {
       const node = deadNode();
