@@ -58,12 +58,15 @@ export function resolvePlaceholders(name: string, resolveNamespace: (alias: stri
   return name.replace(/\{namespace(?::([a-z0-9-]+))?\}/g, (_m, alias: string | undefined) => resolveNamespace(alias));
 }
 
-/** sh (bash in the probe image) script: one line "A <name> <ip> <ip>…" or "A <name> -" (no answer) or "A <name> timeout" per name. */
+/**
+ * sh (bash in the probe image) script: one line "A <name> <ip> <ip>…" or "A <name> -" (no answer) or
+ * "A <name> timeout" per name. `NF`: an empty answer must stay empty (else it turns into " " and the "-").
+ */
 export const RESOLVE_SCRIPT = `
 for n in "$@"; do
   out=$(timeout 4 getent ahostsv4 "$n"); rc=$?
   if [ "$rc" = 124 ]; then echo "A $n timeout"; continue; fi
-  ips=$(printf '%s\\n' "$out" | awk '{ print $1 }' | sort -u | tr '\\n' ' ')
+  ips=$(printf '%s\\n' "$out" | awk 'NF { print $1 }' | sort -u | tr '\\n' ' ')
   echo "A $n \${ips:--}"
 done
 `;
