@@ -1,4 +1,4 @@
-@catalogue @config @demo-shop @exclusive
+@catalogue @config @demo-shop @exclusive @nightly
 Feature: ConfigMap and Secret reach the application
   Course: « La configuration est séparée de l'image : un ConfigMap (ou un Secret pour les données
   sensibles) est injecté dans le Pod comme variables d'environnement ou comme fichiers montés. Un

@@ -15,13 +15,13 @@ Feature: a DaemonSet runs one pod on every node it belongs on
   Scenario: one ready pod on every schedulable node, none on the tainted control plane
     Then daemonset "agent" runs one ready pod on every schedulable node within 60 seconds
 
-  @node @exclusive
+  @node @exclusive @nightly
   Scenario: a cordoned node keeps its daemon pod
     Given daemonset "agent" runs one ready pod on every schedulable node within 60 seconds
     When I cordon the node running the most "agent" pods
     Then daemonset "agent" runs one ready pod on every schedulable node within 20 seconds
 
-  @node @exclusive
+  @node @exclusive @nightly
   Scenario: a node that comes back runs its daemon pod again
     Given daemonset "agent" runs one ready pod on every schedulable node within 60 seconds
     When the kubelet of the node running the most "agent" pods stops

@@ -1,4 +1,4 @@
-@catalogue @ingress @demo-shop @exclusive
+@catalogue @ingress @demo-shop @exclusive @nightly
 Feature: one host, three services behind an Ingress
   Course: « Un Ingress expose plusieurs services HTTP derrière un seul hôte : devops.local/ mène au
   frontend, devops.local/api au service des commandes, devops.local/auth au service d'authentification. »

@@ -1,4 +1,4 @@
-@catalogue @shutdown @demo-shop @exclusive
+@catalogue @shutdown @demo-shop @exclusive @nightly
 Feature: pods shut down gracefully
   Course: « À la suppression d'un Pod, le conteneur reçoit SIGTERM, termine les requêtes en cours et
   s'arrête avant la fin de terminationGracePeriodSeconds ; le Pod est retiré des endpoints du Service

@@ -10,7 +10,7 @@ Feature: data that must outlive a pod lives on a PersistentVolumeClaim
   container, and reads it back after its pod was replaced. On kind's local-path storage a volume lives on
   one node, so a replaced pod comes back on that node.
 
-  @demo-shop @exclusive
+  @demo-shop @exclusive @nightly
   Scenario: PostgreSQL's data survives the loss of its pod, and its headless Service names it
     Given the fixture "demo-shop" is deployed
     And deployment "api" has 3 ready replicas within 120 seconds
