@@ -50,10 +50,11 @@ function allFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((e) => { const f = join(dir, e); return statSync(f).isDirectory() ? allFiles(f) : [f]; });
 }
 
-/** The block of output below the verdict line of scenario `name` (up to the next verdict line). */
+/** The verdict line of scenario `name` and the block below it (up to the next verdict line). */
 function blockOf(out: string, name: string): string {
-  const start = out.indexOf(`  ${name}  (`);
-  assert.ok(start >= 0, `no verdict line for "${name}" in:\n${out}`);
+  const at = out.indexOf(`  ${name}  (`);
+  assert.ok(at >= 0, `no verdict line for "${name}" in:\n${out}`);
+  const start = out.lastIndexOf('\n', at) + 1;
   const next = out.slice(start + 1).search(/\n\[\d+\/\d+\] /);
   return out.slice(start, next < 0 ? undefined : start + 1 + next);
 }
