@@ -85,6 +85,10 @@ describe('architecture', () => {
     assert.deepEqual(containing(/\.onChange\(/).filter((f) => /setTimeout\(/.test(readFileSync(join(root, f), 'utf8'))), ['src/conditions/wait.ts']);
   });
 
+  it('commands run inside containers one way: ctr tasks exec in cluster/kind-container-exec.ts', () => {
+    assert.deepEqual(containing(/'tasks', 'exec'/), ['src/cluster/kind-container-exec.ts']);
+  });
+
   it('Kubernetes rules are written once, in cluster/predicates.ts', () => {
     assert.deepEqual(containing(/'DoesNotExist'/), ['src/cluster/predicates.ts'], 'label selector operators');
     assert.deepEqual(containing(/node-role\.kubernetes\.io\/control-plane/), ['src/cluster/predicates.ts'], 'the control-plane role');
