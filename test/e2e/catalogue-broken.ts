@@ -39,7 +39,7 @@ export const BROKEN_VARIANTS: Record<string, Array<[string, RegExp[]]>> = {
     ['deleting the pods of an app that exits at once on SIGTERM fails requests', [/Expected: no request sent during the load .* fails/, /Received: [1-9]\d*\/\d+ failed/]],
   ],
   'ingress.feature': [
-    ['/auth is answered by the frontend when the Ingress has no /auth rule', [/row 2: devops\.local\/auth → HTTP 200 from pod frontend-[a-z0-9-]+ \(service frontend\)/, /Cause: +Ingress demo-shop: devops\.local \/ \(Prefix\) → frontend:3000, \/api \(Prefix\) → api:4000/]],
+    ['/auth is answered by the frontend when the Ingress has no /auth rule', [/row 2: devops\.local\/auth → HTTP 404 .*no route GET \/auth/, /Cause: +Ingress demo-shop: devops\.local \/ \(Prefix\) → frontend:3000, \/api \(Prefix\) → api:4000\n/]],
   ],
   'dns.feature': [
     ['a short name does not cross namespaces', [/row 1: web from namespace other → no answer \(NXDOMAIN\), expected service web \(ClusterIP 10\.96\./, /a short name only searches the asking pod's own namespace/]],

@@ -1,6 +1,7 @@
 @catalogue @ingress @demo-shop @exclusive
 Feature: broken variant — an Ingress without its /auth rule
-  Must FAIL naming the pod that answered /auth (the frontend's, through the "/" rule) and the Ingress's rules.
+  Must FAIL: /auth falls through to the "/" rule, whose frontend answers 404 ("no route GET /auth"); the
+  cause lists the Ingress's rules, which have no /auth.
 
   Scenario: /auth is answered by the frontend when the Ingress has no /auth rule
     Given the fixture "demo-shop" is deployed
