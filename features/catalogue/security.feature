@@ -1,4 +1,4 @@
-@catalogue @security @demo-shop @exclusive @nightly
+@catalogue @security @demo-shop @exclusive
 Feature: the security context is in force inside the running containers
   Course: « Un conteneur ne tourne pas en root (runAsNonRoot), son système de fichiers racine est en
   lecture seule (readOnlyRootFilesystem), il abandonne toutes les capabilities Linux (drop: ALL) et ne
