@@ -6,6 +6,7 @@
  */
 import type { loadSupport } from '@cucumber/cucumber/api';
 import { describeFault, isFaultName } from '../faults/registry.ts';
+import type { FaultName } from '../faults/registry.ts';
 import { loadRequestProblem } from '../load/load.ts';
 import type { LoadRequest } from '../load/load.ts';
 
@@ -54,11 +55,17 @@ export function describeLoadStep(support: SupportLibrary, text: string): string 
   return `${what} on service "${request.service}"${request.path ? ` path ${request.path}` : ''} (vegeta from this machine to its NodePort on 127.0.0.1)`;
 }
 
-/** The dry-run line for step `text`, or undefined when the step injects no fault. */
-export function describeFaultStep(support: SupportLibrary, text: string, seed: number): string | undefined {
+/** The fault step `text` injects and its arguments (steps/fault.steps.ts maps them), or undefined. */
+export function faultOf(support: SupportLibrary, text: string): { name: FaultName; args: unknown } | undefined {
   const definition = definitionOf(support, text);
   const options = definition?.options.wrapperOptions as { fault?: unknown; args?: (...params: unknown[]) => unknown } | undefined;
   if (!definition || !isFaultName(options?.fault) || typeof options.args !== 'function') return undefined;
   const params = (definition.expression.match(text) ?? []).map((a) => a.getValue(null));
-  return describeFault(options.fault, options.args(...params) as never, seed);
+  return { name: options.fault, args: options.args(...params) };
+}
+
+/** The dry-run line for step `text`, or undefined when the step injects no fault. */
+export function describeFaultStep(support: SupportLibrary, text: string, seed: number): string | undefined {
+  const fault = faultOf(support, text);
+  return fault ? describeFault(fault.name, fault.args as never, seed) : undefined;
 }

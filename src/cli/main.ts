@@ -34,7 +34,8 @@ import { checkCluster, checkTools, describeCapabilities, measureCapabilities } f
 import { acquireClusterLock, ClusterBusyError, releaseStaleClusterLock } from '../run/cluster-lock.ts';
 import type { HeldLock } from '../run/cluster-lock.ts';
 import { basename } from 'node:path';
-import { describeFaultStep, describeLoadStep, loadGenerator, loadStepProblem } from './dry-run.ts';
+import { describeFaultStep, describeLoadStep, faultOf, loadGenerator, loadStepProblem } from './dry-run.ts';
+import { probeFaultProblem } from './probe-preflight.ts';
 import type { SupportLibrary } from './dry-run.ts';
 
 const cwd = process.cwd();
@@ -191,6 +192,9 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError(line ?? firstUndefined, snippet.join('\n') + (dry.undefinedSteps.length > 1 ? `\n(${dry.undefinedSteps.length - 1} more undefined step${dry.undefinedSteps.length > 2 ? 's' : ''})` : ''));
   }
   checkManifests(dry.scenarios);
+  // A probe fault that cannot work on what the scenario deploys (an exec probe) is refused up front.
+  const probeProblem = probeFaultProblem(dry.scenarios, (text) => faultOf(support, text), cwd);
+  if (probeProblem) throw new UsageError(probeProblem);
   const seed = args.own.seed ?? newSeed();
   // A load above the caps is refused before anything runs, dry run included.
   for (const s of dry.scenarios) {

@@ -1,7 +1,7 @@
 /**
  * Everything the runner does to a kind node from the host, in one injectable bundle: docker pause of a
  * node container, systemctl of its kubelet, SIGKILL of one container through its containerd, HTTP from
- * inside the node. Faults and undos receive it; unit tests pass fakes.
+ * inside the node, iptables rules in a pod's network namespace. Faults and undos receive it; unit tests pass fakes.
  */
 import { ctrKill } from './kind-containers.ts';
 import type { ContainerKiller } from './kind-containers.ts';
@@ -11,6 +11,8 @@ import { nodeCurlGetMany, nodeCurlPost } from './kind-node-http.ts';
 import type { NodeGetMany, NodePost } from './kind-node-http.ts';
 import { dockerNodeContainers } from './kind-nodes.ts';
 import type { NodeContainers } from './kind-nodes.ts';
+import { kindPodNetns } from './pod-netns.ts';
+import type { PodNetns } from './pod-netns.ts';
 
 /** Host-side access to the kind nodes. */
 export interface NodeAccess {
@@ -19,6 +21,7 @@ export interface NodeAccess {
   killContainer: ContainerKiller;
   post: NodePost;
   getMany: NodeGetMany;
+  netns: PodNetns;
 }
 
 /** The real one: docker on this host. */
@@ -28,4 +31,5 @@ export const kindNodeAccess: NodeAccess = {
   killContainer: ctrKill,
   post: nodeCurlPost,
   getMany: nodeCurlGetMany,
+  netns: kindPodNetns,
 };

@@ -1,5 +1,6 @@
 /**
- * Checks after a probe fault (faults/app-switch.ts): Kubernetes must take the pod out of the Service
+ * Checks after a probe fault (faults/probe-block.ts, or the app's own switch: faults/app-switch.ts):
+ * Kubernetes must take the pod out of the Service
  * without restarting it (readiness), or restart it in place (liveness), while the Service keeps
  * answering from the others.
  */
@@ -11,7 +12,8 @@ import type { WaitResult } from '../conditions/engine.ts';
 import { podOutOfEndpoints } from '../conditions/out-of-endpoints.ts';
 import type { ScenarioDeps } from '../deps.ts';
 import { ConditionError, FaultError, InputError } from '../failure/failure.ts';
-import type { ProbeKind, SwitchedPod } from '../faults/app-switch.ts';
+import type { BlockedProbe } from '../faults/probe-block.ts';
+import type { ProbedPod, ProbeKind } from '../faults/probe-target.ts';
 
 /** How long the Service may take to route as its EndpointSlices say (kube-proxy's sync delay). */
 export const PROPAGATION_MS = 10_000;
@@ -38,12 +40,12 @@ async function controlPlaneNode(deps: ScenarioDeps): Promise<string> {
 export function createProbeOps(deps: ScenarioDeps, propagationMs = PROPAGATION_MS): ProbeOps {
   const { view, timeline } = deps;
   const ns = view.namespace;
-  const need = (probe: ProbeKind): SwitchedPod => {
-    const s = deps.faults.last(['app-switch'], `one pod of deployment "…" ${probe === 'readiness' ? 'stops being ready' : 'becomes unhealthy'}`);
+  const need = (probe: ProbeKind): ProbedPod & Partial<BlockedProbe> => {
+    const s = deps.faults.last(['probe-block', 'app-switch'], `one pod of deployment "…" ${probe === 'readiness' ? 'stops being ready' : 'becomes unhealthy'}`);
     if (s.probe !== probe) throw new InputError(`the pod switched off earlier in this scenario had its ${s.probe} switched off, not its ${probe}`);
     return s;
   };
-  const restartsNow = (s: SwitchedPod): number => Number(((view.pods.get(s.pod)?.status?.containerStatuses ?? []) as Array<{ name: string; restartCount?: number }>).find((c) => c.name === s.container)?.restartCount ?? s.restartsBefore);
+  const restartsNow = (s: ProbedPod): number => Number(((view.pods.get(s.pod)?.status?.containerStatuses ?? []) as Array<{ name: string; restartCount?: number }>).find((c) => c.name === s.container)?.restartCount ?? s.restartsBefore);
   const hinted = (hint: string) => (err: unknown): never => { throw err instanceof ConditionError ? err.withHint(hint) : err; };
 
   return {
@@ -53,7 +55,7 @@ export function createProbeOps(deps: ScenarioDeps, propagationMs = PROPAGATION_M
       const slices = deps.client.watch('EndpointSlice', ns, `kubernetes.io/service-name=${service}`);
       try {
         const result = await deps.expect.eventually(podOutOfEndpoints(slices, ns, service, s.pod), within).catch(hinted(s.hasProbe
-          ? `pod ${s.pod} has a readinessProbe: is it checking the path the app switched off? (kubectl describe pod ${s.pod} -n ${ns})`
+          ? `pod ${s.pod} has a readinessProbe${s.blocked ? ` (${s.blocked} dropped)` : ''}: do its periodSeconds × failureThreshold fit in ${within.text}, and is it checking the path the fault ${s.blocked ? 'dropped' : 'switched off'}? (kubectl describe pod ${s.pod} -n ${ns})`
           : 'the container has no readinessProbe, so Kubernetes never learns the pod stopped being ready and keeps sending it traffic: add one (kubectl explain pod.spec.containers.readinessProbe)'));
         const base = { subject: objectRef('Pod', s.pod, ns), since: result.t, attempts: { count: result.attempts, lastT: timeline.offsetNow() }, timeline: { title: 'Timeline', lines: timeline.excerpt(0) } };
         if (!view.pods.get(s.pod)) {
@@ -70,7 +72,9 @@ export function createProbeOps(deps: ScenarioDeps, propagationMs = PROPAGATION_M
             ...base, matcher: 'not.toHaveRestarted()',
             expected: `pod ${s.pod} taken out of service ${service} WITHOUT a restart (restartCount stays ${s.restartsBefore})`,
             received: `restartCount ${restarts}: the container was restarted, not just taken out of the Service`,
-            hint: 'does the livenessProbe check the same thing as the readinessProbe? A pod that is only busy must not be killed',
+            hint: s.alsoFails
+              ? `${s.alsoFails.replace(/^the/, 'the pod\'s')}: a pod that is only not ready (busy, waiting for a dependency) is then killed. Give the liveness probe its own path that only checks the process is alive`
+              : 'does the livenessProbe check the same thing as the readinessProbe? A pod that is only busy must not be killed',
           });
         }
         return result;
