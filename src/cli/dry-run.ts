@@ -40,6 +40,15 @@ export function loadGenerator(support: SupportLibrary, text: string): 'vegeta' |
   return request.k6Script === undefined ? 'vegeta' : 'k6';
 }
 
+/** Where the load of step `text` comes from (its own `from …`, else `loadFrom`), or undefined when it starts none. */
+export function loadSource(support: SupportLibrary, text: string, loadFrom: 'host' | 'cluster'): 'host' | 'cluster' | undefined {
+  const request = loadOf(support, text);
+  if (!request) return undefined;
+  // k6 runs a user's script on this machine, whatever --load-from says.
+  if (request.k6Script !== undefined) return 'host';
+  return request.from ? 'cluster' : loadFrom;
+}
+
 /** Why the load step `text` cannot run (a rate or duration above the caps, a bad path), or undefined. */
 export function loadStepProblem(support: SupportLibrary, text: string): string | undefined {
   const request = loadOf(support, text);
@@ -47,12 +56,15 @@ export function loadStepProblem(support: SupportLibrary, text: string): string |
 }
 
 /** The dry-run line for a load step ("load: 40 req/s for 4m00s on service "api" path …"), or undefined. */
-export function describeLoadStep(support: SupportLibrary, text: string): string | undefined {
+export function describeLoadStep(support: SupportLibrary, text: string, loadFrom: 'host' | 'cluster' = 'host'): string | undefined {
   const request = loadOf(support, text);
   if (!request) return undefined;
   if (request.k6Script !== undefined) return `k6 script ${request.k6Script} on service "${request.service}" (k6 from this machine to its NodePort on 127.0.0.1)`;
   const what = request.stages ? 'a staged load' : `${request.rate} req/s for ${request.duration?.text}`;
-  return `${what} on service "${request.service}"${request.path ? ` path ${request.path}` : ''} (vegeta from this machine to its NodePort on 127.0.0.1)`;
+  const from = request.from || loadFrom === 'cluster'
+    ? `vegeta in a Job of ${request.from?.pods ?? 'rate/1000'} pod(s) in the scenario's namespace${request.from?.labels ? ` labelled ${request.from.labels}` : ''}, to the Service's cluster DNS name`
+    : 'vegeta from this machine to a NodePort on 127.0.0.1: its own if kind publishes it, else one kubeproof creates from 30101-30104';
+  return `${what} on service "${request.service}"${request.port ? ` port ${request.port}` : ''}${request.path ? ` path ${request.path}` : ''} (${from})`;
 }
 
 /** The fault step `text` injects and its arguments (steps/fault.steps.ts maps them), or undefined. */

@@ -26,7 +26,7 @@ import { createRunModel } from '../report/run-model.ts';
 import { displayUri } from '../util/display-path.ts';
 import { formatMs } from '../util/duration.ts';
 import { newSeed } from '../util/rng.ts';
-import { ensureFixtureImages, ensureOwnCluster, fixturesUsed, targetsOwnCluster } from '../testbed/own-cluster.ts';
+import { ensureFixtureImages, ensureLoadImage, ensureOwnCluster, fixturesUsed, targetsOwnCluster } from '../testbed/own-cluster.ts';
 import { parseArgs, USAGE } from './args.ts';
 import type { ParsedArgs } from './args.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
@@ -34,7 +34,7 @@ import { checkCluster, checkTools, describeCapabilities, measureCapabilities } f
 import { acquireClusterLock, ClusterBusyError, releaseStaleClusterLock } from '../run/cluster-lock.ts';
 import type { HeldLock } from '../run/cluster-lock.ts';
 import { basename } from 'node:path';
-import { describeFaultStep, describeLoadStep, faultOf, loadGenerator, loadStepProblem } from './dry-run.ts';
+import { describeFaultStep, describeLoadStep, faultOf, loadGenerator, loadSource, loadStepProblem } from './dry-run.ts';
 import { probeFaultProblem } from './probe-preflight.ts';
 import type { SupportLibrary } from './dry-run.ts';
 
@@ -111,11 +111,11 @@ function checkManifests(scenarios: readonly PlannedScenario[]): void {
   }
 }
 
-function printDryRun(scenarios: readonly PlannedScenario[], seed: number, support: SupportLibrary): void {
+function printDryRun(scenarios: readonly PlannedScenario[], seed: number, support: SupportLibrary, loadFrom: 'host' | 'cluster'): void {
   process.stdout.write(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} would run (dry run: the cluster is not touched)\n`);
   scenarios.forEach((s, i) => {
     process.stdout.write(`[${i + 1}/${scenarios.length}] ${s.name}  (${s.uri}:${s.line})${s.tags.length ? `  ${s.tags.join(' ')}` : ''}\n`);
-    for (const l of s.steps.map((t) => describeLoadStep(support, t)).filter(Boolean)) process.stdout.write(`      load: ${l}\n`);
+    for (const l of s.steps.map((t) => describeLoadStep(support, t, loadFrom)).filter(Boolean)) process.stdout.write(`      load: ${l}\n`);
     const faults = s.steps.map((t) => describeFaultStep(support, t, seed)).filter((f): f is string => Boolean(f));
     for (const f of faults) process.stdout.write(`      fault: ${f}\n`);
     if (!faults.length) process.stdout.write('      no fault\n');
@@ -203,19 +203,25 @@ async function main(argv: readonly string[]): Promise<number> {
       if (problem) throw new UsageError(`${s.uri}:${s.line} (${s.name}): ${problem}`);
     }
   }
-  if (args.own.dryRun) { printDryRun(dry.scenarios, seed, support); return EXIT.passed; }
+  // Loads come from this machine on kind, from the cluster beyond it (or as --load-from says).
+  const loadFrom = args.own.loadFrom ?? (args.own.allowContext ? 'cluster' : 'host');
+  const loadOrigins = new Set(dry.scenarios.flatMap((s) => s.steps.map((t) => loadSource(support, t, loadFrom))));
+  if (args.own.dryRun) { printDryRun(dry.scenarios, seed, support, loadFrom); return EXIT.passed; }
 
   // From here on the cluster is touched.
   const runId = randomBytes(3).toString('hex');
   const journalDir = resolve(cwd, DEFAULT_JOURNAL_DIR);
   const allTags = dry.scenarios.flatMap((s) => s.tags);
-  const generators = new Set(dry.scenarios.flatMap((s) => s.steps.map((t) => loadGenerator(support, t))));
-  await checkTools({ vegeta: generators.has('vegeta'), k6: generators.has('k6'), say });
+  const steps = dry.scenarios.flatMap((s) => s.steps);
+  // vegeta runs on this machine only for loads sent from it; in-cluster loads run it in their pods.
+  const hostVegeta = steps.some((t) => loadGenerator(support, t) === 'vegeta' && loadSource(support, t, loadFrom) === 'host');
+  await checkTools({ vegeta: hostVegeta, k6: steps.some((t) => loadGenerator(support, t) === 'k6'), say });
   // A fresh clone has no cluster yet: our own kind cluster (and the fixtures' images) come up on demand.
   if (targetsOwnCluster(args.own.context, currentContextName())) {
     try {
       await ensureOwnCluster(cwd, say);
       for (const fixture of fixturesUsed(dry.scenarios.flatMap((s) => s.steps), cwd)) await ensureFixtureImages(fixture, cwd, say);
+      if (loadOrigins.has('cluster')) await ensureLoadImage(cwd, say);
     } catch (err) {
       throw new UsageError(`could not prepare the kind cluster "kubeproof": ${(err as Error).message} (output above; retry with: npm run cluster:up)`);
     }
@@ -271,7 +277,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   runConfiguration.runtime.worldParameters = {
     ...runConfiguration.runtime.worldParameters,
-    runId, seed, context: client.contextName, journalDir, keep: args.own.keep, cwd, capabilities,
+    runId, seed, context: client.contextName, journalDir, keep: args.own.keep, cwd, capabilities, loadFrom,
   } as unknown as typeof runConfiguration.runtime.worldParameters;
   runConfiguration.formats.options = {
     ...runConfiguration.formats.options,

@@ -9,7 +9,7 @@ import { systemctlKubelet } from './kind-kubelet.ts';
 import type { KubeletControl } from './kind-kubelet.ts';
 import { nodeCurlGetMany, nodeCurlPost } from './kind-node-http.ts';
 import type { NodeGetMany, NodePost } from './kind-node-http.ts';
-import { dockerNodeContainers } from './kind-nodes.ts';
+import { dockerNodeContainers, dockerPublishedPorts } from './kind-nodes.ts';
 import type { NodeContainers } from './kind-nodes.ts';
 import { kindPodNetns } from './pod-netns.ts';
 import type { PodNetns } from './pod-netns.ts';
@@ -21,6 +21,8 @@ export interface NodeAccess {
   killContainer: ContainerKiller;
   post: NodePost;
   getMany: NodeGetMany;
+  /** Ports a node container publishes on 127.0.0.1 (kind's extraPortMappings). */
+  publishedPorts: (container: string) => Promise<number[]>;
   netns: PodNetns;
 }
 
@@ -31,5 +33,6 @@ export const kindNodeAccess: NodeAccess = {
   killContainer: ctrKill,
   post: nodeCurlPost,
   getMany: nodeCurlGetMany,
+  publishedPorts: dockerPublishedPorts,
   netns: kindPodNetns,
 };

@@ -203,6 +203,34 @@ export function createKubeClient(context?: string): ClusterClient {
       if (res.status < 200 || res.status >= 300) throw errorFromResponse('GET', path, res.status, res.body);
       return res.body;
     },
+    async followPodLog(namespace, pod, options) {
+      const path = `${resourcePath('Pod', namespace, pod)}/log${query({ container: options.container, follow: true })}`;
+      let response: Response;
+      try {
+        response = await send('GET', path, { headers: { Accept: 'text/plain' }, ...(options.signal ? { signal: options.signal } : {}) });
+      } catch (err) {
+        if (options.signal?.aborted) return;
+        throw err;
+      }
+      if (response.status < 200 || response.status >= 300) throw errorFromResponse('GET', path, response.status, await response.text());
+      if (!response.body) return;
+      const decoder = new TextDecoder();
+      let buffered = '';
+      try {
+        for await (const chunk of response.body) {
+          buffered += decoder.decode(chunk, { stream: true });
+          let newline: number;
+          while ((newline = buffered.indexOf('\n')) >= 0) {
+            options.onLine(buffered.slice(0, newline));
+            buffered = buffered.slice(newline + 1);
+          }
+        }
+        if (buffered) options.onLine(buffered);
+      } catch (err) {
+        if (options.signal?.aborted) return;
+        throw errorFromNetwork(server, err);
+      }
+    },
     getRaw: (path) => request('GET', path),
     postRaw: (path, body) => json('POST', path, { body }),
     async getAsToken(path, token) {

@@ -72,3 +72,12 @@ export async function ensureFixtureImages(fixture: string, cwd: string, say: (li
   say(`kubeproof: fixture "${fixture}" needs ${missing.join(', ')} in the cluster: building and loading (npm run images:build)`);
   await run('bash', [script], { cwd, passthrough: true });
 }
+
+/** Builds the in-cluster load image (vegeta + busybox) and loads it into the nodes when they lack it; quick when cached. */
+export async function ensureLoadImage(cwd: string, say: (line: string) => void): Promise<void> {
+  const present = await run('docker', ['exec', `${OWN_CLUSTER}-control-plane`, 'ctr', '--namespace=k8s.io', 'images', 'ls', '-q'], { allowFailure: true, timeoutMs: 30_000 });
+  const image = 'kubeproof/vegeta:v12.13.0';
+  if (present.stdout.split('\n').some((ref) => ref.replace(/^docker\.io\//, '') === image)) return;
+  say(`kubeproof: in-cluster load needs ${image} in the cluster: building and loading it (bash testbed/build-load-image.sh)`);
+  await run('bash', ['testbed/build-load-image.sh'], { cwd, passthrough: true });
+}

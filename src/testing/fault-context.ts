@@ -21,6 +21,7 @@ export function fakeNodes(parts: Partial<NodeAccess> = {}): NodeAccess {
     killContainer: parts.killContainer ?? missing('ctr kill'),
     post: parts.post ?? missing('node POST'),
     getMany: parts.getMany ?? missing('node GET'),
+    publishedPorts: parts.publishedPorts ?? missing('docker port'),
     netns: parts.netns ?? { locate: missing('netns locate'), nodeSource: missing('ip route get'), insertRule: missing('iptables -I'), deleteRule: missing('iptables -D'), listRules: missing('iptables -S') },
   };
 }
