@@ -141,13 +141,25 @@ async function janitorMode(args: ParsedArgs): Promise<number> {
   return report.failures.length ? EXIT.error : EXIT.passed;
 }
 
-/** Replays every pending undo of this run (SIGINT/SIGTERM, or a run that crashed). */
-async function revertRun(client: ClusterClient, runDir: string): Promise<void> {
+/** Replays every pending undo of this run (SIGINT/SIGTERM, or a run that crashed); returns the ones that failed. */
+async function revertRun(client: ClusterClient, runDir: string): Promise<string[]> {
+  const failed: string[] = [];
   for (const file of scopeFiles(runDir)) {
     const results = await revertScope(UNDOS, { client, nodes: kindNodeAccess }, openScope(runDir, basename(file, '.jsonl')));
     for (const r of results) say(`  ${r.ok ? 'undone' : 'FAILED'}: ${r.message}`);
+    failed.push(...results.filter((r) => !r.ok).map((r) => r.message));
   }
   removeRunIfClean(runDir);
+  return failed;
+}
+
+/** A run that could not undo everything says so last and loudly: what is left, and the command that retries it. */
+function reportLeftovers(failed: readonly string[], runDir: string): void {
+  if (!failed.length) return;
+  say('');
+  say(`kubeproof: CLEANUP FAILED — ${failed.length} undo${failed.length === 1 ? '' : 's'} could not be run; the cluster still carries what ${failed.length === 1 ? 'it' : 'they'} should have removed:`);
+  for (const f of failed) say(`  - ${f}`);
+  say(`  They stay journalled in ${runDir}: run "npm run chaos -- --janitor" to retry them.`);
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -264,8 +276,8 @@ async function main(argv: readonly string[]): Promise<number> {
     say(`\n${signal}: undoing journalled faults of run ${runId} before exiting…`);
     // Undo first (the cluster matters more than the report), then build whatever report the results allow.
     void revertRun(client, runDir)
-      .then(() => lock.release())
-      .then(() => generateAllureReport(cwd, 'reports/allure-results').then((f) => say(`partial report: ${f}`), () => {}))
+      .then((failed) => lock.release().then(() => failed))
+      .then((failed) => generateAllureReport(cwd, 'reports/allure-results').then((f) => say(`partial report: ${f}`), () => {}).then(() => reportLeftovers(failed, runDir)))
       .finally(() => process.exit(EXIT.error));
   };
   process.on('SIGINT', onSignal);
@@ -291,8 +303,8 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     runError = err;
   }
-  // Safety net: anything a crashed After hook left pending is undone here.
-  await revertRun(client, runDir);
+  // Safety net: anything a crashed After hook (or a failed undo) left pending is retried here.
+  const leftovers = await revertRun(client, runDir);
   await lock.release();
 
   let allure = '';
@@ -307,7 +319,10 @@ async function main(argv: readonly string[]): Promise<number> {
   say(`kubeproof: ${total} scenario${total === 1 ? '' : 's'} — ${counts.PASS} PASS, ${counts.FAIL} FAIL, ${counts.INCONCLUSIVE} INCONCLUSIVE, ${counts.ERROR} ERROR  (seed ${seed}, run ${runId}, ${formatMs(performance.now() - started)})`);
   for (const r of model.results().filter((x) => x.verdict === 'INCONCLUSIVE')) say(`  INCONCLUSIVE ${r.name}: ${r.message}`);
   say(`reports: ${[allure, 'reports/cucumber-report.html', 'reports/junit.xml', 'reports/messages.ndjson'].filter(Boolean).join(', ')}`);
+  reportLeftovers(leftovers, runDir);
   if (runError) { say(`error: ${(runError as Error).message}`); return EXIT.error; }
+  // A run that left the cluster changed is a tooling error, whatever the scenarios said.
+  if (leftovers.length) return EXIT.error;
   if (model.hookErrors().length) { say(`error: ${model.hookErrors()[0]}`); return EXIT.error; }
   if (counts.ERROR > 0) return EXIT.error;
   if (counts.FAIL > 0) return EXIT.failed;

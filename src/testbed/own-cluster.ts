@@ -24,22 +24,28 @@ export function fixturesUsed(stepTexts: readonly string[], cwd = process.cwd()):
   for (const text of stepTexts) {
     const name = /^the fixture "([^"]+)" is deployed$/.exec(text)?.[1];
     if (name) names.add(name);
-    // Plain manifests may run the fixture's images too (kubeproof/demo-app …): they need them loaded.
+    // Plain manifests may run a fixture's images too (kubeproof/demo-app, kubeproof/podinfo …): they need them loaded.
     const dir = /^the manifests in "([^"]+)" are applied/.exec(text)?.[1];
-    if (dir && usesFixtureImages(join(cwd, dir))) names.add('demo-shop');
+    if (dir) for (const fixture of fixtureImagesIn(join(cwd, dir))) names.add(fixture);
   }
   return [...names].sort();
 }
 
-/** True when a manifest folder names an image built by fixtures/demo-shop (kubeproof/demo-app, kubeproof/postgres). */
-function usesFixtureImages(dir: string): boolean {
-  let files: string[];
+/** Images the fixtures build, by the fixture that builds them. */
+const FIXTURE_IMAGES: ReadonlyArray<[RegExp, string]> = [
+  [/image:\s*["']?kubeproof\/(demo-app|postgres):/, 'demo-shop'],
+  [/image:\s*["']?kubeproof\/podinfo:/, 'podinfo'],
+];
+
+/** The fixtures whose images a manifest folder names (kubeproof/demo-app → demo-shop, kubeproof/podinfo → podinfo). */
+function fixtureImagesIn(dir: string): string[] {
+  let texts: string[];
   try {
-    files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+    texts = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => readFileSync(join(dir, f), 'utf8'));
   } catch {
-    return false; // a missing folder is reported by the apply step itself, with its line
+    return []; // a missing folder is reported by the apply step itself, with its line
   }
-  return files.some((f) => /image:\s*["']?kubeproof\/(demo-app|postgres):/.test(readFileSync(join(dir, f), 'utf8')));
+  return FIXTURE_IMAGES.filter(([re]) => texts.some((t) => re.test(t))).map(([, fixture]) => fixture);
 }
 
 async function runningNodes(): Promise<string[]> {
