@@ -185,7 +185,7 @@ export function createKubeClient(context?: string): ClusterClient {
       return res.items ?? [];
     },
     async delete(kind, name, namespace, options = {}) {
-      const path = `${resourcePath(kind, namespace, name)}${query({ gracePeriodSeconds: options.gracePeriodSeconds })}`;
+      const path = `${resourcePath(kind, namespace, name)}${query({ gracePeriodSeconds: options.gracePeriodSeconds, propagationPolicy: options.propagationPolicy })}`;
       const res = await request('DELETE', path);
       if (res.status === 404) return 'not-found';
       if (res.status < 200 || res.status >= 300) throw errorFromResponse('DELETE', path, res.status, res.body);

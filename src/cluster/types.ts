@@ -83,7 +83,7 @@ export interface ClusterClient {
   get(kind: KindName, name: string, namespace?: string): Promise<KubeObject | undefined>;
   list(kind: KindName, options?: ListOptions): Promise<KubeObject[]>;
   /** Deletes; NotFound is not an error ("not-found"). */
-  delete(kind: KindName, name: string, namespace?: string, options?: { gracePeriodSeconds?: number }): Promise<'deleted' | 'not-found'>;
+  delete(kind: KindName, name: string, namespace?: string, options?: { gracePeriodSeconds?: number; propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' }): Promise<'deleted' | 'not-found'>;
   /** JSON merge patch. */
   patchMerge(kind: KindName, name: string, namespace: string | undefined, patch: object): Promise<KubeObject>;
   /** JSON patch (RFC 6902); a failed `test` op makes the API server refuse the whole patch. */

@@ -42,7 +42,8 @@ export const LOAD_LABEL = 'kubeproof.dev/load';
 
 /** Deletes the load Job and its pods (gone counts as done). */
 export const deleteLoadJob = defineUndo<{ namespace: string; name: string }>('load.job-delete', async ({ client }, p) => {
-  const r = await client.delete('Job', str(p, 'name'), str(p, 'namespace'));
+  // A Job's pods are orphaned by default when the Job is deleted through the API: take them along.
+  const r = await client.delete('Job', str(p, 'name'), str(p, 'namespace'), { propagationPolicy: 'Background' });
   return r === 'deleted' ? `load job ${p.name} deleted (its pods stop)` : `load job ${p.name} was already gone`;
 });
 
@@ -219,6 +220,7 @@ export async function startClusterLoad(o: ClusterLoadOptions): Promise<LoadRun> 
   const abort = new AbortController();
   const following = new Map<string, Promise<void>>();
   let stopped = false;
+  let stoppedAt = 0;
   let lastResultT = startT;
   let undecodable = 0;
   let finish: (end: LoadRunEnd) => void = () => {};
@@ -268,6 +270,11 @@ export async function startClusterLoad(o: ClusterLoadOptions): Promise<LoadRun> 
       const terminated = list.filter((p) => containerState(p)?.terminated || ['Succeeded', 'Failed'].includes(p.status?.phase));
       const jobGone = stopped && list.length === 0;
       if ((list.length >= o.pods && terminated.length === list.length) || jobGone) break;
+      if (stopped && now() - stoppedAt > (Math.ceil(plan.timeoutMs / 1000) + 20) * 1000) {
+        notes.push(`the load pods did not end within ${Math.ceil(plan.timeoutMs / 1000) + 20}s of the stop; results after that are not counted`);
+        abort.abort();
+        break;
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
     await Promise.all(following.values());
@@ -292,7 +299,8 @@ export async function startClusterLoad(o: ClusterLoadOptions): Promise<LoadRun> 
           stopped = true;
           recorder.endPlanAt(o.offsetNow());
           // Background deletion: the pods get SIGTERM, finish their in-flight requests, and their logs end.
-          await client.delete('Job', name, namespace).catch(() => undefined);
+          stoppedAt = now();
+          await client.delete('Job', name, namespace, { propagationPolicy: 'Background' }).catch(() => undefined);
           const bound = setTimeout(() => abort.abort(), (Math.ceil(plan.timeoutMs / 1000) + 10) * 1000);
           const end = await done;
           clearTimeout(bound);
