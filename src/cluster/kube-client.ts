@@ -207,7 +207,7 @@ export function createKubeClient(context?: string): ClusterClient {
       const path = `${resourcePath('Pod', namespace, pod)}/log${query({ container: options.container, follow: true })}`;
       let response: Response;
       try {
-        response = await send('GET', path, { headers: { Accept: 'text/plain' }, ...(options.signal ? { signal: options.signal } : {}) });
+        response = await send('GET', path, { headers: { Accept: '*/*' }, ...(options.signal ? { signal: options.signal } : {}) });
       } catch (err) {
         if (options.signal?.aborted) return;
         throw err;
