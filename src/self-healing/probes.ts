@@ -9,6 +9,7 @@ import { isControlPlane } from '../cluster/predicates.ts';
 import { containerRestarted } from '../conditions/container-restarted.ts';
 import type { RecoveryResult, StepDuration } from '../conditions/expect.ts';
 import type { WaitResult } from '../conditions/engine.ts';
+import { containerNotRestarted, livenessWindowMs } from '../conditions/not-restarted.ts';
 import { podOutOfEndpoints } from '../conditions/out-of-endpoints.ts';
 import type { ScenarioDeps } from '../deps.ts';
 import { ConditionError, FaultError, InputError } from '../failure/failure.ts';
@@ -76,6 +77,17 @@ export function createProbeOps(deps: ScenarioDeps, propagationMs = PROPAGATION_M
               ? `${s.alsoFails.replace(/^the/, 'the pod\'s')}: a pod that is only not ready (busy, waiting for a dependency) is then killed. Give the liveness probe its own path that only checks the process is alive`
               : 'does the livenessProbe check the same thing as the readinessProbe? A pod that is only busy must not be killed',
           });
+        }
+        // "Without a restart" must give the liveness probe the time it needs to act: a pod left in place
+        // for that long was not killed for being only unready.
+        const container = ((view.pods.get(s.pod)?.spec?.containers ?? []) as Array<{ name: string; livenessProbe?: { periodSeconds?: number; failureThreshold?: number; timeoutSeconds?: number } }>).find((c) => c.name === s.container);
+        const faultT = timeline.last('fault.injected', (e) => e.target === `pod/${s.pod}`)?.t ?? result.t;
+        const remaining = faultT + livenessWindowMs(container) + 2_000 - timeline.offsetNow();
+        if (remaining > 0) {
+          await deps.expect.throughout(containerNotRestarted(view.pods, ns, s.pod, s.container, s.restartsBefore), { ms: remaining, text: `${(remaining / 1000).toFixed(1)} seconds (until its liveness probe could have acted)` })
+            .catch(hinted(s.alsoFails
+              ? `${s.alsoFails.replace(/^the/, 'the pod\'s')}: a pod that is only not ready (busy, waiting for a dependency) is then killed. Give the liveness probe its own path that only checks the process is alive`
+              : 'does the livenessProbe check the same thing as the readinessProbe? A pod that is only busy must not be killed'));
         }
         return result;
       } finally {
