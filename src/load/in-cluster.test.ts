@@ -1,22 +1,28 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../cluster/types.ts';
 import { createFakeCluster } from '../testing/fake-cluster.ts';
-import { checkLoadLabels, LOAD_LABEL, LOAD_SCRIPT, loadJob, loadPods, parseLabels, shares, startClusterLoad } from './in-cluster.ts';
+import { checkLoadLabels, LOAD_IMAGE, LOAD_LABEL, LOAD_SCRIPT, loadJob, loadPods, parseLabels, shares, startClusterLoad } from './in-cluster.ts';
 import { createLoadPlan } from './plan.ts';
 import { createLoadRecorder } from './recorder.ts';
 import { parseVegetaResult } from './sample.ts';
+import { pinnedVegetaVersion } from './vegeta-binary.ts';
 
 const NS = 'kp-t';
 const plan = (stages = [{ rate: 20, durationMs: 2_000 }]) => createLoadPlan({ clusterHost: `podinfo.${NS}.svc.cluster.local`, port: 9898, path: '/', stages });
 
 describe('loadJob', () => {
+  it('runs the image testbed/build-load-image.sh builds from the pinned vegeta (testbed/versions.env)', () => {
+    const versionsEnv = readFileSync(new URL('../../testbed/versions.env', import.meta.url), 'utf8');
+    assert.equal(LOAD_IMAGE, `kubeproof/vegeta:${pinnedVegetaVersion(versionsEnv)}`);
+  });
+
   it('runs P indexed pods that share the rate exactly, on the control plane when they may, bounded in time', () => {
     const job = loadJob({ name: 'kp-load-abc', namespace: NS, plan: plan([{ rate: 20, durationMs: 30_000 }, { rate: 10, durationMs: 10_000 }]), pods: 3, labels: { access: 'podinfo' }, startEpochS: Math.floor(Date.now() / 1000) + 8 });
     assert.equal(job.spec.completionMode, 'Indexed');
@@ -149,6 +155,8 @@ describe('LOAD_SCRIPT (busybox sh + vegeta)', { skip }, () => {
     assert.equal(samples.length, 30, 'share of pod 1: 10 + 20 requests');
     assert.ok(samples.every((s) => s && s.code === 200 && s.pod === 'local'));
     const first = Math.min(...samples.map((s) => s!.t));
-    assert.ok(first >= 0 && first < 250, `first request ${first} ms after the common start`);
+    // Not before the common start, and not a whole second after it (the wait would be off by one); how
+    // soon within that second depends on how busy this machine is, which is not this test's business.
+    assert.ok(first >= 0 && first < 1000, `first request ${first} ms after the common start`);
   });
 });

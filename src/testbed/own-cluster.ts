@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOAD_IMAGE } from '../load/in-cluster.ts';
 import { run } from '../util/exec.ts';
 
 /** The kube context kind writes for kind-config.yaml's cluster. */
@@ -82,7 +83,7 @@ export async function ensureFixtureImages(fixture: string, cwd: string, say: (li
 /** Builds the in-cluster load image (vegeta + busybox) and loads it into the nodes when they lack it; quick when cached. */
 export async function ensureLoadImage(cwd: string, say: (line: string) => void): Promise<void> {
   const present = await run('docker', ['exec', `${OWN_CLUSTER}-control-plane`, 'ctr', '--namespace=k8s.io', 'images', 'ls', '-q'], { allowFailure: true, timeoutMs: 30_000 });
-  const image = 'kubeproof/vegeta:v12.13.0';
+  const image = LOAD_IMAGE;
   if (present.stdout.split('\n').some((ref) => ref.replace(/^docker\.io\//, '') === image)) return;
   say(`kubeproof: in-cluster load needs ${image} in the cluster: building and loading it (bash testbed/build-load-image.sh)`);
   await run('bash', ['testbed/build-load-image.sh'], { cwd, passthrough: true });
