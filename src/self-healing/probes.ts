@@ -18,6 +18,8 @@ import type { ProbedPod, ProbeKind } from '../faults/probe-target.ts';
 
 /** How long the Service may take to route as its EndpointSlices say (kube-proxy's sync delay). */
 export const PROPAGATION_MS = 10_000;
+/** After the liveness probe's window, how long its kill may take to show as an Event. */
+const LIVENESS_SLACK_MS = 2_000;
 
 /** Probe checks' entry points. */
 export interface ProbeOps {
@@ -67,28 +69,29 @@ export function createProbeOps(deps: ScenarioDeps, propagationMs = PROPAGATION_M
             hint: `look for evictions or a liveness restart that replaced the pod (kubectl get events -n ${ns})`,
           });
         }
+        const restartHint = s.alsoFails
+          ? `${s.alsoFails.replace(/^the/, 'the pod\'s')}: a pod that is only not ready (busy, waiting for a dependency) is then killed. Give the liveness probe its own path that only checks the process is alive`
+          : 'does the livenessProbe check the same thing as the readinessProbe? A pod that is only busy must not be killed';
         const restarts = restartsNow(s);
         if (restarts > s.restartsBefore) {
           throw new ConditionError({
             ...base, matcher: 'not.toHaveRestarted()',
             expected: `pod ${s.pod} taken out of service ${service} WITHOUT a restart (restartCount stays ${s.restartsBefore})`,
             received: `restartCount ${restarts}: the container was restarted, not just taken out of the Service`,
-            hint: s.alsoFails
-              ? `${s.alsoFails.replace(/^the/, 'the pod\'s')}: a pod that is only not ready (busy, waiting for a dependency) is then killed. Give the liveness probe its own path that only checks the process is alive`
-              : 'does the livenessProbe check the same thing as the readinessProbe? A pod that is only busy must not be killed',
+            hint: restartHint,
           });
         }
         // "Without a restart" must give the liveness probe the time it needs to act: a pod left in place
-        // for that long was not killed for being only unready.
+        // for that long was not killed for being only unready. The kubelet's kill shows as an Event at
+        // once; restartCount moves only after the container stopped (its grace period can be long).
         const container = ((view.pods.get(s.pod)?.spec?.containers ?? []) as Array<{ name: string; livenessProbe?: { periodSeconds?: number; failureThreshold?: number; timeoutSeconds?: number } }>).find((c) => c.name === s.container);
-        const faultT = timeline.last('fault.injected', (e) => e.target === `pod/${s.pod}`)?.t ?? result.t;
-        const remaining = faultT + livenessWindowMs(container) + 2_000 - timeline.offsetNow();
-        if (remaining > 0) {
-          await deps.expect.throughout(containerNotRestarted(view.pods, ns, s.pod, s.container, s.restartsBefore), { ms: remaining, text: `${(remaining / 1000).toFixed(1)} seconds (until its liveness probe could have acted)` })
-            .catch(hinted(s.alsoFails
-              ? `${s.alsoFails.replace(/^the/, 'the pod\'s')}: a pod that is only not ready (busy, waiting for a dependency) is then killed. Give the liveness probe its own path that only checks the process is alive`
-              : 'does the livenessProbe check the same thing as the readinessProbe? A pod that is only busy must not be killed'));
-        }
+        const fault = timeline.last('fault.injected', (e) => e.target === `pod/${s.pod}`);
+        const faultT = fault?.t ?? result.t;
+        const notRestarted = containerNotRestarted(view.pods, ns, s.pod, s.container, s.restartsBefore, { store: view.events, sinceWallMs: fault ? Date.parse(fault.at) : Date.now() });
+        const remaining = faultT + livenessWindowMs(container) + LIVENESS_SLACK_MS - timeline.offsetNow();
+        await (remaining > 0
+          ? deps.expect.throughout(notRestarted, { ms: remaining, text: `${(remaining / 1000).toFixed(1)} seconds (until its liveness probe could have acted)` })
+          : deps.expect.now(notRestarted)).catch(hinted(restartHint));
         return result;
       } finally {
         await slices.stop().catch(() => undefined);
