@@ -13,13 +13,13 @@ export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 /** The offset of the first event that matches, or NaN. */
 export const whenOf = (events: Envelope[], pred: (e: Envelope) => boolean): number => events.find(pred)?.t ?? Number.NaN;
 
-/** Requests and errors the load recorded per second, and the rate over the seconds that carried requests. */
-export function loadNumbers(events: Envelope[]): { requests: number; errors: number; seconds: number; rate: number } {
-  const perSecond = events.filter((e) => e.kind === 'load.second');
+/** Requests and errors the load recorded, and the lowest and highest per-second count inside the load (its first and last, partial, seconds left out). */
+export function loadNumbers(events: Envelope[]): { requests: number; errors: number; seconds: number; minPerSecond: number; maxPerSecond: number } {
+  const perSecond = events.filter((e) => e.kind === 'load.second' && Number(e.requests) > 0);
   const requests = perSecond.reduce((n, e) => n + Number(e.requests), 0);
   const errors = perSecond.reduce((n, e) => n + Number(e.errors), 0);
-  const busy = perSecond.filter((e) => Number(e.requests) > 0).length;
-  return { requests, errors, seconds: busy, rate: busy ? requests / busy : 0 };
+  const inner = perSecond.slice(1, -1).map((e) => Number(e.requests));
+  return { requests, errors, seconds: perSecond.length, minPerSecond: inner.length ? Math.min(...inner) : 0, maxPerSecond: inner.length ? Math.max(...inner) : 0 };
 }
 
 /** Every iptables rule a probe fault left in any pod network namespace of any kind node. */

@@ -48,8 +48,9 @@ describe('podinfo: the steps on a workload nobody shaped for kubeproof', { concu
     assert.ok(r.some((e) => e.kind === 'k8s.pod' && e.name === unready && !e.ready), 'the kubelet marked the pod NotReady');
     assert.ok(r.some((e) => e.kind === 'condition.met' && /answers from the other pods: 20\/20 answered 2xx, 0 by podinfo-/.test(e.expectation)), 'the others answered, podinfo naming itself');
     assert.ok(r.some((e) => e.kind === 'fault.reverted' && e.fault === 'probe.unblock' && e.ok), 'the block was lifted');
-    const unreadyAt = whenOf(r, (e) => e.kind === 'k8s.pod' && e.name === unready && !e.ready);
-    process.stderr.write(`podinfo readiness probe blocked → pod NotReady after ${seconds(unreadyAt - Number(fault?.t))} (readinessProbe: 10 s period × 3 failures)\n`);
+    const unreadyAt = whenOf(r, (e) => e.kind === 'k8s.pod' && e.name === unready && !e.ready && e.t > Number(fault?.t));
+    const outAt = whenOf(r, (e) => e.kind === 'condition.met' && /no longer a ready endpoint/.test(String(e.expectation)));
+    process.stderr.write(`podinfo readiness probe blocked → pod NotReady after ${seconds(unreadyAt - Number(fault?.t))}, out of the EndpointSlices after ${seconds(outAt - Number(fault?.t))} (readinessProbe: 10 s period × 3 failures)\n`);
 
     // The ClusterIP Service loaded by vegeta pods in the cluster (a Job, deleted afterwards), through a pod kill.
     const kill = having((e) => e.kind === 'fault.injected' && e.fault === 'pod-kill');
@@ -57,7 +58,7 @@ describe('podinfo: the steps on a workload nobody shaped for kubeproof', { concu
     assert.ok(kill.some((e) => e.kind === 'fault.reverted' && e.fault === 'load.job-delete' && e.ok), 'the load Job was deleted');
     const load = loadNumbers(kill);
     assert.ok(load.requests > 0, 'the load pods\' results reached the recorder');
-    process.stderr.write(`podinfo in-cluster load: planned 20 req/s for 40 s (800), recorded ${load.requests} requests (${load.errors} errors) over ${load.seconds} s = ${load.rate.toFixed(1)} req/s\n`);
+    process.stderr.write(`podinfo in-cluster load: planned 20 req/s for 40 s (800), recorded ${load.requests} (${load.errors} errors) in ${load.seconds} one-second buckets, ${load.minPerSecond}–${load.maxPerSecond} req/s inside\n`);
 
     // The broken variant: liveness on the readiness path kills the pod that was only unready.
     assert.match(out, /FAIL {2}a podinfo pod that is only not ready is killed instead of taken out of the Service/);

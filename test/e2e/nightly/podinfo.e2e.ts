@@ -44,7 +44,7 @@ describe('podinfo (nightly): every other family on a workload nobody shaped for 
     const loadAt = whenOf(kill, (e) => e.kind === 'load.started');
     process.stderr.write(`podinfo mirror NodePort: created ${seconds(mirrorAt - readyBefore)} after the step began (the Background's last condition), first answer on 127.0.0.1 ${seconds(loadAt - mirrorAt)} after creation\n`);
     const host = loadNumbers(kill);
-    process.stderr.write(`podinfo host load through the mirror: planned 20 req/s for 40 s (800), recorded ${host.requests} (${host.errors} errors) over ${host.seconds} s = ${host.rate.toFixed(1)} req/s\n`);
+    process.stderr.write(`podinfo host load through the mirror: planned 20 req/s for 40 s (800), recorded ${host.requests} (${host.errors} errors) in ${host.seconds} one-second buckets, ${host.minPerSecond}–${host.maxPerSecond} req/s inside\n`);
 
     // Liveness: restarted in place, the block lifted at the restart (so the pod could become ready).
     const liveness = having((e) => e.fault === 'liveness-off');
@@ -62,7 +62,7 @@ describe('podinfo (nightly): every other family on a workload nobody shaped for 
     assert.ok(death.some((e) => e.kind === 'load.started' && /^service\/podinfo \(podinfo\.kp-[a-z0-9-]+\.svc\.cluster\.local:9898, from 2 pods in the cluster labelled access=podinfo\)$/.test(e.target)), 'the in-cluster load');
     assert.ok(death.some((e) => e.kind === 'fault.reverted' && e.fault === 'load.job-delete' && e.ok), 'the load Job was deleted');
     const inCluster = loadNumbers(death);
-    process.stderr.write(`podinfo in-cluster load under node death: planned 20 req/s for 120 s (2400) from 2 pods, recorded ${inCluster.requests} (${inCluster.errors} errors) over ${inCluster.seconds} s = ${inCluster.rate.toFixed(1)} req/s\n`);
+    process.stderr.write(`podinfo in-cluster load under node death: planned 20 req/s for 120 s (2400) from 2 pods, recorded ${inCluster.requests} (${inCluster.errors} errors) in ${inCluster.seconds} one-second buckets, ${inCluster.minPerSecond}–${inCluster.maxPerSecond} req/s inside\n`);
 
     assert.deepEqual(probeBlocksOnNodes(), [], 'no probe block left on any node');
     await untilRunNamespacesGone(runIdOf(result.stderr));
