@@ -59,11 +59,12 @@ export function loadStepProblem(support: SupportLibrary, text: string): string |
 export function describeLoadStep(support: SupportLibrary, text: string, loadFrom: 'host' | 'cluster' = 'host'): string | undefined {
   const request = loadOf(support, text);
   if (!request) return undefined;
-  if (request.k6Script !== undefined) return `k6 script ${request.k6Script} on service "${request.service}" (k6 from this machine to its NodePort on 127.0.0.1)`;
+  const nodePort = 'a NodePort on 127.0.0.1: its own if kind publishes it, else one kubeproof creates from 30101-30104';
+  if (request.k6Script !== undefined) return `k6 script ${request.k6Script} on service "${request.service}" (k6 from this machine to ${nodePort})`;
   const what = request.stages ? 'a staged load' : `${request.rate} req/s for ${request.duration?.text}`;
   const from = request.from || loadFrom === 'cluster'
     ? `vegeta in a Job of ${request.from?.pods ?? 'rate/1000'} pod(s) in the scenario's namespace${request.from?.labels ? ` labelled ${request.from.labels}` : ''}, to the Service's cluster DNS name`
-    : 'vegeta from this machine to a NodePort on 127.0.0.1: its own if kind publishes it, else one kubeproof creates from 30101-30104';
+    : `vegeta from this machine to ${nodePort}`;
   return `${what} on service "${request.service}"${request.port ? ` port ${request.port}` : ''}${request.path ? ` path ${request.path}` : ''} (${from})`;
 }
 

@@ -280,6 +280,11 @@ describe('createLoadOps', () => {
     assert.match(await ok.ops.expectErrorRate('during the load', 1), /^during the load: 0\/70 failed/);
     assert.match(await ok.ops.finish() ?? '', /^load on service\/web \(127\.0\.0\.1:30080\): k6 script package\.json/);
 
+    // A ClusterIP Service: k6 goes through the same journalled mirror NodePort as vegeta from this machine.
+    const clusterIp = world({ k6: true });
+    clusterIp.cluster.put({ ...service('db'), spec: { type: 'ClusterIP', selector: { app: 'db' }, ports: [{ port: 5432, targetPort: 5432 }] } });
+    assert.match(await clusterIp.ops.start({ service: 'db', k6Script: 'package.json' }), /^load on service\/db \(127\.0\.0\.1:30101, through NodePort Service kp-load-db\): k6 script package\.json \(its own schedule, BASE_URL=http:\/\/127\.0\.0\.1:30101\)/);
+
     const failing = world({ k6: true, k6Failure: new K6ThresholdError(['http_req_duration']) });
     await failing.ops.start({ service: 'web', k6Script: 'package.json' });
     failing.end(5_000);
