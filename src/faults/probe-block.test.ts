@@ -73,12 +73,15 @@ describe('probeBlock', () => {
 
   it('lifts a liveness block once the container restarted (a hung app comes back healthy)', async () => {
     const { cluster, ctx, netns } = world(probes);
-    await probeBlock.inject(ctx, { deployment: 'web', probe: 'liveness' });
+    const { state } = await probeBlock.inject(ctx, { deployment: 'web', probe: 'liveness' });
     assert.equal(rulesIn(netns).length, 1);
     assert.match(rulesIn(netns)[0]!, /--string GET \/healthz HTTP\//);
+    assert.equal(state.lifted, undefined, 'nothing to lift before the restart');
     const pod = (await cluster.get('Pod', 'web-a', NS))!;
     cluster.put({ ...pod, status: { ...pod.status, containerStatuses: [{ name: 'web', restartCount: 2 }] } });
-    for (let i = 0; i < 50 && ctx.journal.pending().length; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 50 && !state.lifted; i++) await new Promise((r) => setTimeout(r, 10));
+    // The liveness check awaits this, so the lift is on the timeline before the step ends.
+    await state.lifted;
     assert.deepEqual(rulesIn(netns), []);
     assert.deepEqual(ctx.journal.pending(), [], 'the undo is done: the After hook does not repeat it');
     assert.match(String(ctx.timeline.last('fault.reverted')?.detail), /^container web restarted: probe block removed from pod web-a/);

@@ -26,6 +26,11 @@ export interface BlockedProbe extends ProbedPod {
   blocked?: string;
   /** The other probe fails too (same port and request): said in the report, and in a readiness check's hint. */
   alsoFails?: string;
+  /**
+   * Liveness: set once the container restarted; settles when the block is lifted (or lifting failed, on
+   * the timeline). The liveness check awaits it, so the lift is recorded before the scenario ends.
+   */
+  lifted?: Promise<void>;
 }
 
 /** Comment on every rule this fault puts in, so a person (and the e2e tests) can find them on a node. */
@@ -67,13 +72,13 @@ function liftOnRestart(ctx: FaultContext, state: BlockedProbe, undo: { id: strin
     if (type !== 'delete' && restartsOf(obj, state.container) <= state.restartsBefore) return;
     stop();
     if (!ctx.journal.pending().some((r) => r.id === undo.id)) return; // the After hook was first
-    void unblockProbe.run({ client: ctx.client, nodes: ctx.nodes }, undo.params).then(
+    state.lifted = unblockProbe.run({ client: ctx.client, nodes: ctx.nodes }, undo.params).then(
       (message) => {
         ctx.journal.complete(undo.id, true);
         ctx.timeline.record({ kind: 'fault.reverted', fault: 'liveness-off', target: `pod/${state.pod}`, ok: true, detail: `container ${state.container} restarted: ${message}` });
       },
       // Left pending: the After hook (or --janitor) retries it.
-      (err: unknown) => ctx.timeline.record({ kind: 'fault.reverted', fault: 'liveness-off', target: `pod/${state.pod}`, ok: false, detail: `lifting the probe block after the restart failed: ${(err as Error).message}` }),
+      (err: unknown) => { ctx.timeline.record({ kind: 'fault.reverted', fault: 'liveness-off', target: `pod/${state.pod}`, ok: false, detail: `lifting the probe block after the restart failed: ${(err as Error).message}` }); },
     );
   });
 }

@@ -20,6 +20,8 @@ import type { ProbedPod, ProbeKind } from '../faults/probe-target.ts';
 export const PROPAGATION_MS = 10_000;
 /** After the liveness probe's window, how long its kill may take to show as an Event. */
 const LIVENESS_SLACK_MS = 2_000;
+/** How long the liveness check waits for the block to be lifted after the restart (the After hook retries after that). */
+const LIFT_WAIT_MS = 15_000;
 
 /** Probe checks' entry points. */
 export interface ProbeOps {
@@ -98,11 +100,15 @@ export function createProbeOps(deps: ScenarioDeps, propagationMs = PROPAGATION_M
       }
     },
 
-    expectRestartedByLiveness(within) {
+    async expectRestartedByLiveness(within) {
       const s = need('liveness');
-      return deps.expect.eventually(containerRestarted(view.pods, ns, s.pod, s.container, s.restartsBefore), within).catch(hinted(s.hasProbe
+      const result = await deps.expect.eventually(containerRestarted(view.pods, ns, s.pod, s.container, s.restartsBefore), within).catch(hinted(s.hasProbe
         ? `pod ${s.pod} has a livenessProbe: do its path, port, periodSeconds × failureThreshold fit in ${within.text}? (kubectl describe pod ${s.pod} -n ${ns})`
         : 'the container has no livenessProbe, so a hung app is never restarted: add one (kubectl explain pod.spec.containers.livenessProbe)'));
+      // The block is lifted at the restart (a restarted app answers again): wait for that lift (a docker
+      // exec on the node) so it is on the timeline before the step ends, not raced by the After hook.
+      if (s.lifted) await Promise.race([s.lifted, new Promise((r) => setTimeout(r, LIFT_WAIT_MS).unref())]);
+      return result;
     },
 
     async expectServiceAnswersFromOthers(service, count) {
