@@ -18,4 +18,6 @@ export interface ScenarioDeps extends FaultContext {
   cwd: string;
   runId: string;
   scenarioName: string;
+  /** Where loads without their own `from …` come from (--load-from): this machine, or pods in the cluster. */
+  loadFrom?: 'host' | 'cluster';
 }

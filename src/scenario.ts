@@ -66,6 +66,8 @@ export interface RunParameters {
   cwd: string;
   /** Set by npm run grade: the class's submissions, by student id (scenarios carry @student:<id>). */
   grading?: GradingParameters;
+  /** --load-from: where loads come from unless their step says (default: this machine). */
+  loadFrom?: 'host' | 'cluster';
 }
 
 /** Sends an attachment to the report (the World's attach, behind the redaction boundary). */
@@ -147,7 +149,7 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
   const undoDeps = { client, nodes };
   const base = { client, view, timeline, journal, rng: createRng(params.seed, `${identity.uri}:${identity.name}`), nodes, engine, namespaces };
   const faults = createFaultOps(base, UNDOS, undoDeps);
-  const deps: ScenarioDeps = { ...base, expect: createExpectations(engine), faults, redactor, cwd: params.cwd, runId: params.runId, scenarioName: identity.name };
+  const deps: ScenarioDeps = { ...base, expect: createExpectations(engine), faults, redactor, cwd: params.cwd, runId: params.runId, scenarioName: identity.name, ...(params.loadFrom ? { loadFrom: params.loadFrom } : {}) };
   const load = createLoadOps(deps);
 
   return {

@@ -31,8 +31,10 @@ fault('I drain the node running the most {string} pods while deployment {string}
 fault('the node running the most {string} pods dies', 'node-pause', (deployment: string) => ({ deployment }));
 fault('the node running the most {string} pods and no {string} pod dies', 'node-pause', (deployment: string, spare: string) => ({ deployment, spare }));
 fault('the kubelet of the node running the most {string} pods stops', 'kubelet-stop', (deployment: string) => ({ deployment }));
-fault('one pod of deployment {string} stops being ready', 'app-switch', (deployment: string) => ({ deployment, probe: 'readiness' as const }));
-fault('one pod of deployment {string} becomes unhealthy', 'app-switch', (deployment: string) => ({ deployment, probe: 'liveness' as const }));
+fault('one pod of deployment {string} stops being ready', 'probe-block', (deployment: string) => ({ deployment, probe: 'readiness' as const }));
+fault('one pod of deployment {string} becomes unhealthy', 'probe-block', (deployment: string) => ({ deployment, probe: 'liveness' as const }));
+fault('one pod of deployment {string} says it is not ready', 'app-switch', (deployment: string) => ({ deployment, probe: 'readiness' as const }));
+fault('one pod of deployment {string} says it is unhealthy', 'app-switch', (deployment: string) => ({ deployment, probe: 'liveness' as const }));
 fault('the namespace is cut off', 'namespace-cutoff', () => ({}));
 fault('I set the image of deployment {string} to {string}', 'set-image', (deployment: string, image: string) => ({ deployment, image }));
 fault('I set the image of container {string} of deployment {string} to {string}', 'set-image', (container: string, deployment: string, image: string) => ({ deployment, image, container }));

@@ -10,26 +10,18 @@ import type { LoadRequest, StepDuration } from '../src/index.ts';
 import type { ChaosWorld } from './world.ts';
 
 const load = (request: (...args: never[]) => LoadRequest) => ({ wrapperOptions: { load: request } });
-const constant = load((rate: number, service: string, duration: StepDuration) => ({ service, rate, duration }));
-const constantOnPath = load((rate: number, service: string, path: string, duration: StepDuration) => ({ service, path, rate, duration }));
-const staged = load((service: string) => ({ service }));
-const stagedOnPath = load((service: string, path: string) => ({ service, path }));
+type Target = Pick<LoadRequest, 'service' | 'port' | 'path' | 'from'>;
+const constant = load((rate: number, target: Target, duration: StepDuration) => ({ ...target, rate, duration }));
+const staged = load((target: Target) => ({ ...target }));
 const k6Script = load((script: string, service: string) => ({ service, k6Script: script }));
 
-Given('a load of {int} requests per second on service {string} for {duration}', { ...constant, timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, rate: number, service: string, duration: StepDuration) {
-  this.log(await this.scenario.load.start({ service, rate, duration }));
+// {load target}: service "S" [port N] [path "P"] [from the cluster | from N pods | from pods labelled "k=v"] (parameter-types.ts).
+Given('a load of {int} requests per second on {load target} for {duration}', { ...constant, timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, rate: number, target: Target, duration: StepDuration) {
+  this.log(await this.scenario.load.start({ ...target, rate, duration }));
 });
 
-Given('a load of {int} requests per second on service {string} path {string} for {duration}', { ...constantOnPath, timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, rate: number, service: string, path: string, duration: StepDuration) {
-  this.log(await this.scenario.load.start({ service, path, rate, duration }));
-});
-
-Given('a staged load on service {string}:', { ...staged, timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, service: string, table: DataTable) {
-  this.log(await this.scenario.load.start({ service, stages: table.raw() }));
-});
-
-Given('a staged load on service {string} path {string}:', { ...stagedOnPath, timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, service: string, path: string, table: DataTable) {
-  this.log(await this.scenario.load.start({ service, path, stages: table.raw() }));
+Given('a staged load on {load target}:', { ...staged, timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, target: Target, table: DataTable) {
+  this.log(await this.scenario.load.start({ ...target, stages: table.raw() }));
 });
 
 Given('the k6 script {string} runs against service {string}', { ...k6Script, timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, script: string, service: string) {

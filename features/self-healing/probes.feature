@@ -1,7 +1,8 @@
 @self-healing @probes
 Feature: probes — readiness takes a pod out of the Service, liveness restarts it
-  The demo server offers a switch per probe (POST /ready?set=false, POST /health?set=false); the
-  runner throws it in one pod, from inside that pod's node, and watches what Kubernetes does.
+  The kubelet's probe of one pod stops getting answers (its request is dropped in that pod's network
+  namespace: no help from the app needed), and the runner watches what Kubernetes does. The demo server
+  also offers a switch per probe (POST /ready?set=false), which "says it is not ready" throws.
 
   Background:
     Given the manifests in "features/self-healing/manifests/web-probes" are applied
@@ -16,3 +17,7 @@ Feature: probes — readiness takes a pod out of the Service, liveness restarts 
     When one pod of deployment "web" becomes unhealthy
     Then that pod is restarted by its liveness probe within 40 seconds
     And deployment "web" has 3 ready replicas within 30 seconds
+
+  Scenario: a pod whose app says it is not ready leaves the Service, through the app's own switch
+    When one pod of deployment "web" says it is not ready
+    Then that pod leaves the endpoints of service "web" within 20 seconds, without a restart

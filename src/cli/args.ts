@@ -14,6 +14,8 @@ export interface OwnOptions {
   dryRun: boolean;
   janitor: boolean;
   allowContext: boolean;
+  /** --load-from: where loads come from (default: this machine; the cluster with --allow-context). */
+  loadFrom: 'host' | 'cluster' | undefined;
   help: boolean;
   /** How long to wait for the cluster's run lock when another run holds it (ms). */
   lockWaitMs: number | undefined;
@@ -45,6 +47,8 @@ export const USAGE = `usage: npm run chaos -- [options] [feature paths]
 kubeproof options:
   --context <name>     kube context to use (default: the kubeconfig's current context)
   --allow-context      allow a context that is not a local kind cluster (careful: faults are real)
+  --load-from <where>  host: load is sent from this machine (default on kind); cluster: from a Job of vegeta
+                       pods in the scenario's namespace (default with --allow-context)
   --seed <n>           replay the victim choices of an earlier run (the seed is printed in every report)
   --keep               keep the namespace of a failed scenario for inspection
   --dry-run            list the scenarios and the faults/targets they would hit, without touching the cluster
@@ -62,7 +66,7 @@ exit codes: 0 all passed, 1 scenario failures, 2 tooling error or no scenario ma
  * @throws UsageError for an unknown option or a bad value, naming it
  */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const own: OwnOptions = { context: undefined, seed: undefined, keep: false, dryRun: false, janitor: false, allowContext: false, help: false, lockWaitMs: undefined };
+  const own: OwnOptions = { context: undefined, seed: undefined, keep: false, dryRun: false, janitor: false, allowContext: false, loadFrom: undefined, help: false, lockWaitMs: undefined };
   const parsed: ParsedArgs = { own, cucumber: [], profiles: [], configFile: undefined, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] ?? '';
@@ -91,6 +95,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       case '--dry-run': case '-d': own.dryRun = true; break;
       case '--janitor': own.janitor = true; break;
       case '--allow-context': own.allowContext = true; break;
+      case '--load-from': {
+        const v = value();
+        if (v !== 'host' && v !== 'cluster') throw new UsageError(`--load-from expects "host" or "cluster", got "${v}"`);
+        own.loadFrom = v;
+        break;
+      }
       case '--help': case '-h': own.help = true; break;
       case '--profile': case '-p': parsed.profiles.push(value()); break;
       case '--config': case '-c': parsed.configFile = value(); break;

@@ -6,26 +6,26 @@
  */
 import type { loadSupport } from '@cucumber/cucumber/api';
 import { describeFault, isFaultName } from '../faults/registry.ts';
-import { definitionOf, definitionsOfLibrary, loadOf } from '../run/step-facts.ts';
-import type { FaultStepOptions } from '../run/step-facts.ts';
+import { definitionsOfLibrary, faultOf, loadOf } from '../run/step-facts.ts';
 
 /** The support library cucumber's loadSupport returns. */
 export type SupportLibrary = Awaited<ReturnType<typeof loadSupport>>;
 
 /** The dry-run line for a load step ("40 req/s for 4m00s on service "api" path …"), or undefined. */
-export function describeLoadStep(support: SupportLibrary, text: string): string | undefined {
+export function describeLoadStep(support: SupportLibrary, text: string, loadFrom: 'host' | 'cluster' = 'host'): string | undefined {
   const request = loadOf(definitionsOfLibrary(support), text);
   if (!request) return undefined;
-  if (request.k6Script !== undefined) return `k6 script ${request.k6Script} on service "${request.service}" (k6 from this machine to its NodePort on 127.0.0.1)`;
+  const nodePort = 'a NodePort on 127.0.0.1: its own if kind publishes it, else one kubeproof creates from 30101-30104';
+  if (request.k6Script !== undefined) return `k6 script ${request.k6Script} on service "${request.service}" (k6 from this machine to ${nodePort})`;
   const what = request.stages ? 'a staged load' : `${request.rate} req/s for ${request.duration?.text}`;
-  return `${what} on service "${request.service}"${request.path ? ` path ${request.path}` : ''} (vegeta from this machine to its NodePort on 127.0.0.1)`;
+  const from = request.from || loadFrom === 'cluster'
+    ? `vegeta in a Job of ${request.from?.pods ?? 'rate/1000'} pod(s) in the scenario's namespace${request.from?.labels ? ` labelled ${request.from.labels}` : ''}, to the Service's cluster DNS name`
+    : `vegeta from this machine to ${nodePort}`;
+  return `${what} on service "${request.service}"${request.port ? ` port ${request.port}` : ''}${request.path ? ` path ${request.path}` : ''} (${from})`;
 }
 
 /** The dry-run line for step `text`, or undefined when the step injects no fault. */
 export function describeFaultStep(support: SupportLibrary, text: string, seed: number): string | undefined {
-  const definition = definitionOf(definitionsOfLibrary(support), text);
-  const options = definition?.options.wrapperOptions as FaultStepOptions | undefined;
-  if (!definition || !isFaultName(options?.fault) || typeof options.args !== 'function') return undefined;
-  const params = (definition.expression.match(text) ?? []).map((a) => a.getValue(null));
-  return describeFault(options.fault, options.args(...params) as never, seed);
+  const fault = faultOf(definitionsOfLibrary(support), text);
+  return fault && isFaultName(fault.name) ? describeFault(fault.name, fault.args as never, seed) : undefined;
 }

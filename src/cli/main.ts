@@ -26,8 +26,8 @@ import { createRunModel } from '../report/run-model.ts';
 import { markDrivenByCli } from '../run/cucumber-js.ts';
 import { scenarioNeeds } from '../run/needs.ts';
 import { checkCluster, checkTools } from '../run/preflight.ts';
-import { parseCapabilityOverrides, revertRun, startRun } from '../run/start-run.ts';
-import { definitionsOfLibrary, loadStepProblem, loadToolsOf } from '../run/step-facts.ts';
+import { parseCapabilityOverrides, reportLeftovers, revertRun, startRun } from '../run/start-run.ts';
+import { definitionsOfLibrary, faultOf, loadStepProblem, loadToolsOf } from '../run/step-facts.ts';
 import { finishReports } from '../run/summary.ts';
 import { displayUri } from '../util/display-path.ts';
 import { fixtureDir, PACKAGE_ROOT } from '../util/package-root.ts';
@@ -37,6 +37,7 @@ import type { ParsedArgs } from './args.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { releaseStaleClusterLock } from '../run/cluster-lock.ts';
 import { describeFaultStep, describeLoadStep } from './dry-run.ts';
+import { probeFaultProblem } from './probe-preflight.ts';
 import type { SupportLibrary } from './dry-run.ts';
 
 const cwd = process.cwd();
@@ -117,11 +118,11 @@ function checkManifests(scenarios: readonly PlannedScenario[]): void {
   }
 }
 
-function printDryRun(scenarios: readonly PlannedScenario[], seed: number, support: SupportLibrary): void {
+function printDryRun(scenarios: readonly PlannedScenario[], seed: number, support: SupportLibrary, loadFrom: 'host' | 'cluster'): void {
   process.stdout.write(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} would run (dry run: the cluster is not touched)\n`);
   scenarios.forEach((s, i) => {
     process.stdout.write(`[${i + 1}/${scenarios.length}] ${s.name}  (${s.uri}:${s.line})${s.tags.length ? `  ${s.tags.join(' ')}` : ''}\n`);
-    for (const l of s.steps.map((t) => describeLoadStep(support, t)).filter(Boolean)) process.stdout.write(`      load: ${l}\n`);
+    for (const l of s.steps.map((t) => describeLoadStep(support, t, loadFrom)).filter(Boolean)) process.stdout.write(`      load: ${l}\n`);
     const faults = s.steps.map((t) => describeFaultStep(support, t, seed)).filter((f): f is string => Boolean(f));
     for (const f of faults) process.stdout.write(`      fault: ${f}\n`);
     if (!faults.length) process.stdout.write('      no fault\n');
@@ -210,20 +211,25 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError(line ?? firstUndefined, snippet.join('\n') + (dry.undefinedSteps.length > 1 ? `\n(${dry.undefinedSteps.length - 1} more undefined step${dry.undefinedSteps.length > 2 ? 's' : ''})` : ''));
   }
   checkManifests(dry.scenarios);
-  // A load above the caps is refused before anything runs, dry run included.
   const definitions = definitionsOfLibrary(support);
+  // A probe fault that cannot work on what the scenario deploys (an exec probe) is refused up front.
+  const probeProblem = probeFaultProblem(dry.scenarios, (text) => faultOf(definitions, text), cwd);
+  if (probeProblem) throw new UsageError(probeProblem);
+  // A load above the caps is refused before anything runs, dry run included.
   for (const s of dry.scenarios) {
     for (const t of s.steps) {
       const problem = loadStepProblem(definitions, t, cwd);
       if (problem) throw new UsageError(`${s.uri}:${s.line} (${s.name}): ${problem}`);
     }
   }
-  if (args.own.dryRun) { printDryRun(dry.scenarios, args.own.seed ?? newSeed(), support); return EXIT.passed; }
+  // Loads come from this machine on kind, from the cluster beyond it (or as --load-from says).
+  const loadFrom = args.own.loadFrom ?? (args.own.allowContext ? 'cluster' : 'host');
+  if (args.own.dryRun) { printDryRun(dry.scenarios, args.own.seed ?? newSeed(), support, loadFrom); return EXIT.passed; }
 
   // From here on the cluster is touched.
   const { parameters, client, version, runDir, lock } = await startRun({
     cwd, context: args.own.context, allowContext: args.own.allowContext, seed: args.own.seed, keep: args.own.keep,
-    scenarios: dry.scenarios, loadTools: loadToolsOf(definitions, dry.scenarios.flatMap((s) => s.steps)),
+    scenarios: dry.scenarios, loadTools: loadToolsOf(definitions, dry.scenarios.flatMap((s) => s.steps), loadFrom), loadFrom,
     provision: 'create', replayHint: (seed) => `--seed ${seed}`, capabilityOverrides, say,
     purpose: process.env.KUBEPROOF_RUN_PURPOSE ?? 'npm run chaos', lockWaitMs: args.own.lockWaitMs,
   });
@@ -235,8 +241,8 @@ async function main(argv: readonly string[]): Promise<number> {
     say(`\n${signal}: undoing journalled faults of run ${parameters.runId} before exiting…`);
     // Undo first (the cluster matters more than the report), then build whatever report the results allow.
     void revertRun(client, runDir, say)
-      .then(() => lock.release())
-      .then(() => generateAllureReport(cwd, 'reports/allure-results').then((f) => say(`partial report: ${f}`), () => {}))
+      .then((failed) => lock.release().then(() => failed))
+      .then((failed) => generateAllureReport(cwd, 'reports/allure-results').then((f) => say(`partial report: ${f}`), () => {}).then(() => reportLeftovers(failed, runDir, say)))
       .finally(() => process.exit(EXIT.error));
   };
   process.on('SIGINT', onSignal);
@@ -266,13 +272,16 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     runError = err;
   }
-  // Safety net: anything a crashed After hook left pending is undone here.
-  await revertRun(client, runDir, say);
+  // Safety net: anything a crashed After hook (or a failed undo) left pending is retried here.
+  const leftovers = await revertRun(client, runDir, say);
   await lock.release();
 
   await finishReports(cwd, model, { seed: parameters.seed, runId: parameters.runId, elapsedMs: performance.now() - started }, say);
+  reportLeftovers(leftovers, runDir, say);
   const counts = model.counts();
   if (runError) { say(`error: ${(runError as Error).message}`); return EXIT.error; }
+  // A run that left the cluster changed is a tooling error, whatever the scenarios said.
+  if (leftovers.length) return EXIT.error;
   if (runException !== undefined) { say(`error: the test run failed: ${runException.split('\n')[0]}`); return EXIT.error; }
   if (model.hookErrors().length) { say(`error: ${model.hookErrors()[0]}`); return EXIT.error; }
   if (counts.ERROR > 0) return EXIT.error;

@@ -1,7 +1,8 @@
 /**
  * Everything the runner does to a kind node from the host, in one injectable bundle: docker pause of a
  * node container, systemctl of its kubelet, SIGKILL of one container through its containerd, HTTP from
- * inside the node, a command inside a container. Faults and undos receive it; unit tests pass fakes.
+ * inside the node, a command inside a container, iptables rules in a pod's network namespace. Faults and
+ * undos receive it; unit tests pass fakes.
  */
 import { ctrExec } from './kind-container-exec.ts';
 import type { ContainerExec } from './kind-container-exec.ts';
@@ -11,8 +12,10 @@ import { systemctlKubelet } from './kind-kubelet.ts';
 import type { KubeletControl } from './kind-kubelet.ts';
 import { nodeCurlGetMany, nodeCurlPost } from './kind-node-http.ts';
 import type { NodeGetMany, NodePost } from './kind-node-http.ts';
-import { dockerNodeContainers } from './kind-nodes.ts';
+import { dockerNodeContainers, dockerPublishedPorts } from './kind-nodes.ts';
 import type { NodeContainers } from './kind-nodes.ts';
+import { kindPodNetns } from './pod-netns.ts';
+import type { PodNetns } from './pod-netns.ts';
 
 /** Host-side access to the kind nodes. */
 export interface NodeAccess {
@@ -23,6 +26,9 @@ export interface NodeAccess {
   getMany: NodeGetMany;
   /** A command inside a running container (its own user, capabilities and namespaces). */
   exec: ContainerExec;
+  /** Ports a node container publishes on 127.0.0.1 (kind's extraPortMappings). */
+  publishedPorts: (container: string) => Promise<number[]>;
+  netns: PodNetns;
 }
 
 /** The real one: docker on this host. */
@@ -33,4 +39,6 @@ export const kindNodeAccess: NodeAccess = {
   post: nodeCurlPost,
   getMany: nodeCurlGetMany,
   exec: ctrExec,
+  publishedPorts: dockerPublishedPorts,
+  netns: kindPodNetns,
 };

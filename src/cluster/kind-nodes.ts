@@ -59,14 +59,18 @@ export const dockerNodeContainers: NodeContainers = {
   },
 };
 
-/**
- * The host ports a kind cluster's control-plane container publishes on 127.0.0.1 (kind-config.yaml's
- * extraPortMappings and the API server), or undefined when docker cannot tell (not a kind cluster here).
- */
-export async function publishedLoopbackPorts(cluster: string): Promise<number[] | undefined> {
-  const r = await run('docker', ['port', `${cluster}-control-plane`], { timeoutMs: DOCKER_TIMEOUT_MS, allowFailure: true });
-  if (r.code !== 0) return undefined;
-  return [...r.stdout.matchAll(/-> 127\.0\.0\.1:(\d+)$/gm)].map((m) => Number(m[1])).sort((a, b) => a - b);
+/** Ports container `name` publishes on 127.0.0.1 of this host (kind's extraPortMappings); [] when none or no such container. */
+export async function dockerPublishedPorts(name: string): Promise<number[]> {
+  const r = await run('docker', ['port', name], { timeoutMs: DOCKER_TIMEOUT_MS, allowFailure: true });
+  return r.code === 0 ? publishedOn127(r.stdout) : [];
+}
+
+/** Container ports published on 127.0.0.1 with the same host port, from `docker port` output ("30080/tcp -> 127.0.0.1:30080"). */
+export function publishedOn127(output: string): number[] {
+  return output.split('\n').flatMap((l) => {
+    const m = /^(\d+)\/tcp -> 127\.0\.0\.1:(\d+)$/.exec(l.trim());
+    return m && m[1] === m[2] ? [Number(m[1])] : [];
+  });
 }
 
 /** Matches runc's cgroup-v1 freezer giving up ("unable to freeze"): the container is thawed again and a retry is safe. */

@@ -27,6 +27,7 @@ export const KINDS: Readonly<Record<KindName, KindInfo>> = {
   Service: { apiVersion: 'v1', plural: 'services', namespaced: true },
   EndpointSlice: { apiVersion: 'discovery.k8s.io/v1', plural: 'endpointslices', namespaced: true },
   Lease: { apiVersion: 'coordination.k8s.io/v1', plural: 'leases', namespaced: true },
+  Job: { apiVersion: 'batch/v1', plural: 'jobs', namespaced: true },
 } as const;
 
 /** REST path of a collection (no name) or of one object. */

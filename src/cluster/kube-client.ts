@@ -185,7 +185,7 @@ export function createKubeClient(context?: string): ClusterClient {
       return res.items ?? [];
     },
     async delete(kind, name, namespace, options = {}) {
-      const path = `${resourcePath(kind, namespace, name)}${query({ gracePeriodSeconds: options.gracePeriodSeconds })}`;
+      const path = `${resourcePath(kind, namespace, name)}${query({ gracePeriodSeconds: options.gracePeriodSeconds, propagationPolicy: options.propagationPolicy })}`;
       const res = await request('DELETE', path);
       if (res.status === 404) return 'not-found';
       if (res.status < 200 || res.status >= 300) throw errorFromResponse('DELETE', path, res.status, res.body);
@@ -202,6 +202,34 @@ export function createKubeClient(context?: string): ClusterClient {
       const res = await request('GET', path);
       if (res.status < 200 || res.status >= 300) throw errorFromResponse('GET', path, res.status, res.body);
       return res.body;
+    },
+    async followPodLog(namespace, pod, options) {
+      const path = `${resourcePath('Pod', namespace, pod)}/log${query({ container: options.container, follow: true })}`;
+      let response: Response;
+      try {
+        response = await send('GET', path, { headers: { Accept: '*/*' }, ...(options.signal ? { signal: options.signal } : {}) });
+      } catch (err) {
+        if (options.signal?.aborted) return;
+        throw err;
+      }
+      if (response.status < 200 || response.status >= 300) throw errorFromResponse('GET', path, response.status, await response.text());
+      if (!response.body) return;
+      const decoder = new TextDecoder();
+      let buffered = '';
+      try {
+        for await (const chunk of response.body) {
+          buffered += decoder.decode(chunk, { stream: true });
+          let newline: number;
+          while ((newline = buffered.indexOf('\n')) >= 0) {
+            options.onLine(buffered.slice(0, newline));
+            buffered = buffered.slice(newline + 1);
+          }
+        }
+        if (buffered) options.onLine(buffered);
+      } catch (err) {
+        if (options.signal?.aborted) return;
+        throw errorFromNetwork(server, err);
+      }
     },
     getRaw: (path) => request('GET', path),
     postRaw: (path, body) => json('POST', path, { body }),

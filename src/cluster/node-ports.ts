@@ -25,6 +25,12 @@ export async function nodePortHolder(client: ClusterClient, port: number): Promi
 
 const ALLOCATED = /nodePort: Invalid value: (\d+): provided port is already allocated/;
 
+/** The nodePort an API error says is taken by another Service, if that is what it says. */
+export function allocatedNodePort(err: unknown): number | undefined {
+  const port = ALLOCATED.exec((err as Error)?.message ?? '')?.[1];
+  return port ? Number(port) : undefined;
+}
+
 /**
  * Applies `obj`; when a nodePort is still held by a namespace being deleted, re-applies every second
  * until it is released or `timeoutMs` passes. Other errors, and ports held by live namespaces, are thrown.

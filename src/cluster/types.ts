@@ -29,7 +29,7 @@ export interface KubeObject {
 /** Kinds kubeproof knows how to address (see kinds.ts for their REST paths). */
 export type KindName =
   | 'Pod' | 'ReplicaSet' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Ingress' | 'PersistentVolumeClaim' | 'HorizontalPodAutoscaler' | 'Node' | 'Event'
-  | 'Namespace' | 'Secret' | 'NetworkPolicy' | 'ConfigMap' | 'Service' | 'EndpointSlice' | 'Lease';
+  | 'Namespace' | 'Secret' | 'NetworkPolicy' | 'ConfigMap' | 'Service' | 'EndpointSlice' | 'Lease' | 'Job';
 
 /** Kind of change delivered by a watch. */
 export type ChangeType = 'add' | 'update' | 'delete';
@@ -83,12 +83,17 @@ export interface ClusterClient {
   get(kind: KindName, name: string, namespace?: string): Promise<KubeObject | undefined>;
   list(kind: KindName, options?: ListOptions): Promise<KubeObject[]>;
   /** Deletes; NotFound is not an error ("not-found"). */
-  delete(kind: KindName, name: string, namespace?: string, options?: { gracePeriodSeconds?: number }): Promise<'deleted' | 'not-found'>;
+  delete(kind: KindName, name: string, namespace?: string, options?: { gracePeriodSeconds?: number; propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' }): Promise<'deleted' | 'not-found'>;
   /** JSON merge patch. */
   patchMerge(kind: KindName, name: string, namespace: string | undefined, patch: object): Promise<KubeObject>;
   /** JSON patch (RFC 6902); a failed `test` op makes the API server refuse the whole patch. */
   patchJson(kind: KindName, name: string, namespace: string | undefined, ops: readonly JsonPatchOp[]): Promise<KubeObject>;
   podLog(namespace: string, pod: string, options: { container?: string; tailLines: number }): Promise<string>;
+  /**
+   * Follows a container's log (`follow=true`) from its start, one call of `onLine` per line, until the
+   * container exits (resolves) or `signal` aborts it (resolves too); a broken stream rejects.
+   */
+  followPodLog(namespace: string, pod: string, options: { container?: string; onLine: (line: string) => void; signal?: AbortSignal }): Promise<void>;
   getRaw(path: string): Promise<RawResponse>;
   /** POST a JSON body to an API path (SubjectAccessReview, TokenRequest): objects nobody lists; non-2xx throws. */
   postRaw(path: string, body: unknown): Promise<KubeObject>;

@@ -10,21 +10,12 @@ import { probePortCause } from '../cluster/causes.ts';
 import { FaultError, InputError } from '../failure/failure.ts';
 import { defineUndo, str } from '../journal/undo.ts';
 import { defineFault, requireDeployment, servingPods } from './fault.ts';
+import type { ProbedPod, ProbeKind } from './probe-target.ts';
 
-/** Which probe the switch-off is meant for. */
-export type ProbeKind = 'readiness' | 'liveness';
+export type { ProbeKind } from './probe-target.ts';
 
 /** The pod the switch was thrown in, and what its checks need. */
-export interface SwitchedPod {
-  pod: string;
-  container: string;
-  node: string;
-  podIP: string;
-  probe: ProbeKind;
-  /** False when the container declares no such probe (the scenario is then expected to FAIL). */
-  hasProbe: boolean;
-  restartsBefore: number;
-}
+export type SwitchedPod = ProbedPod;
 
 const DEFAULT_PATH: Record<ProbeKind, string> = { readiness: '/ready', liveness: '/health' };
 

@@ -15,6 +15,7 @@ import { nodePause } from './node-pause.ts';
 import { podDelete } from './pod-delete.ts';
 import { podKill } from './pod-kill.ts';
 import { podsOneByOne } from './pods-one-by-one.ts';
+import { probeBlock } from './probe-block.ts';
 import { configMapEdit, restart, rollback, setImage } from './rollout-actions.ts';
 
 /** The registered faults (name → module). */
@@ -28,6 +29,7 @@ export const FAULTS = {
   'node-pause': nodePause,
   'kubelet-stop': kubeletStop,
   'app-switch': appSwitch,
+  'probe-block': probeBlock,
   'namespace-cutoff': namespaceCutoff,
   'set-image': setImage,
   restart,

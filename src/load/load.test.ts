@@ -33,15 +33,16 @@ function endpoints(serviceName: string, ready: boolean[]): KubeObject {
  * and answered (`send`) and when the load ends (`end`); everything else — phases from the timeline,
  * judgements, honesty, the summary — is the real code.
  */
-function world(options: { ready?: boolean[]; found?: boolean; firstAnswerMs?: number; k6?: boolean; k6Failure?: KubeproofError } = {}) {
-  const cluster = createFakeCluster();
+function world(options: { ready?: boolean[]; found?: boolean; firstAnswerMs?: number; published?: number[]; k6?: boolean; k6Failure?: KubeproofError } = {}) {
+  const cluster = createFakeCluster({ context: 'kind-kubeproof' });
   cluster.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
   cluster.put(service('web', 30080));
   cluster.put(service('db'));
   cluster.put(endpoints('web', options.ready ?? [true, true, true]));
   let now = 0;
   const timeline: Timeline = createTimeline({ now: () => now, wall: () => new Date(1_700_000_000_000 + now) });
-  const deps = { ...fakeScenarioDeps(cluster, NS), timeline };
+  const published = options.published ?? [30080, 30101, 30102];
+  const deps = { ...fakeScenarioDeps(cluster, NS, { nodes: { publishedPorts: async (c) => (c === 'kubeproof-control-plane' ? published : []) } }), timeline };
   let opts: VegetaLoadOptions | undefined;
   let k6Recorder: LoadRecorder | undefined;
   let finish: (end: LoadRunEnd) => void = () => {};
@@ -49,7 +50,6 @@ function world(options: { ready?: boolean[]; found?: boolean; firstAnswerMs?: nu
   const endWith = (outcome: LoadRunEnd['outcome']): LoadRunEnd => ({ outcome, startedT: started, endedT: now, stagesStarted: 1, undecodable: 0, notes: [] });
   const engine: LoadEngine = {
     firstAnswer: async () => ('firstAnswerMs' in options ? options.firstAnswerMs : 3),
-    publishedPorts: async () => [6443, 30030, 30080],
     findK6: () => (options.k6 ? '/usr/local/bin/k6' : undefined),
     async startK6(o) {
       started = now;
@@ -59,6 +59,7 @@ function world(options: { ready?: boolean[]; found?: boolean; firstAnswerMs?: nu
       return { startedT: now, processes: () => [], done, stop: async () => { const end = endWith('stopped'); finish(end); return end; }, failure: () => options.k6Failure };
     },
     find: async () => (options.found === false ? { ok: false, reason: 'vegeta (the load generator) is not installed: install Go' } : { ok: true, path: '/bin/true', source: 'path', version: 'v12.13.0' }),
+    startInCluster: async () => { throw new Error('not in these tests'); },
     async start(o) {
       opts = o;
       started = now;
@@ -92,10 +93,7 @@ describe('createLoadOps', () => {
   it('starts a load on a Service\'s NodePort on 127.0.0.1 and refuses Services it cannot reach, naming the fix', async () => {
     const w = world();
     await assert.rejects(w.ops.start({ service: 'nope', rate: 20, duration: dur('30 seconds') }), (e: Error) => e instanceof InputError && /no service "nope" in namespace kp-abc123-s/.test(e.message));
-    await assert.rejects(w.ops.start({ service: 'db', rate: 20, duration: dur('30 seconds') }), /service "db" is ClusterIP without a NodePort: .*127\.0\.0\.1/);
     await assert.rejects(w.ops.start({ service: 'web', path: 'work', rate: 20, duration: dur('30 seconds') }), /the load path must start with "\/"/);
-    w.cluster.put(service('other', 31234));
-    await assert.rejects(w.ops.start({ service: 'other', rate: 20, duration: dur('30 seconds') }), /service "other" has NodePort 31234, which the cluster does not publish on 127\.0\.0\.1 \(it publishes 6443, 30030, 30080\)/);
     assert.equal(w.timeline.last('load.started'), undefined, 'a refused load never starts');
     assert.equal(await w.ops.start({ service: 'web', rate: 20, duration: dur('30 seconds') }), 'load on service/web (127.0.0.1:30080): 20 req/s for 30.0s (600 requests; fresh connection per request, timeout 2.0s)');
     await assert.rejects(w.ops.start({ service: 'web', rate: 5, duration: dur('5 seconds') }), /a load already runs in this scenario/);
@@ -281,6 +279,11 @@ describe('createLoadOps', () => {
     // No plan: a script is never called a saturated generator for its rate.
     assert.match(await ok.ops.expectErrorRate('during the load', 1), /^during the load: 0\/70 failed/);
     assert.match(await ok.ops.finish() ?? '', /^load on service\/web \(127\.0\.0\.1:30080\): k6 script package\.json/);
+
+    // A ClusterIP Service: k6 goes through the same journalled mirror NodePort as vegeta from this machine.
+    const clusterIp = world({ k6: true });
+    clusterIp.cluster.put({ ...service('db'), spec: { type: 'ClusterIP', selector: { app: 'db' }, ports: [{ port: 5432, targetPort: 5432 }] } });
+    assert.match(await clusterIp.ops.start({ service: 'db', k6Script: 'package.json' }), /^load on service\/db \(127\.0\.0\.1:30101, through NodePort Service kp-load-db\): k6 script package\.json \(its own schedule, BASE_URL=http:\/\/127\.0\.0\.1:30101\)/);
 
     const failing = world({ k6: true, k6Failure: new K6ThresholdError(['http_req_duration']) });
     await failing.ops.start({ service: 'web', k6Script: 'package.json' });

@@ -10,8 +10,6 @@ import { ConditionError, InconclusiveError, InputError, KubeproofError } from '.
 import { defineUndo } from '../journal/undo.ts';
 import { serviceCause } from '../cluster/causes.ts';
 import { checkSteadyState } from '../conditions/steady-state.ts';
-import { kindClusterName } from '../cluster/kind.ts';
-import { publishedLoopbackPorts } from '../cluster/kind-nodes.ts';
 import { formatMs, formatOffset } from '../util/duration.ts';
 import { PACKAGE_ROOT } from '../util/package-root.ts';
 import { progressLine } from '../util/progress.ts';
@@ -24,6 +22,9 @@ import type { LoadRecorder, LoadStats } from './recorder.ts';
 import { wallClockToOffset } from './sample.ts';
 import { loadStopParams, LOAD_STOP_UNDO_KIND, stopLoadProcesses } from './stop-processes.ts';
 import { describeLoadStats, formatLoadSummary, formatProgress } from './summary.ts';
+import { checkLoadLabels, clusterServiceHost, deleteLoadJob, loadPods, parseLabels, startClusterLoad } from './in-cluster.ts';
+import type { ClusterLoadOptions } from './in-cluster.ts';
+import { resolveHostTarget, servicePortOf } from './target.ts';
 import type { LoadPhase } from './summary.ts';
 import { defaultVegetaLookup, resolveVegeta } from './vegeta-binary.ts';
 import type { VegetaResolution } from './vegeta-binary.ts';
@@ -39,13 +40,13 @@ export interface LoadEngine {
   find(repoDir: string): Promise<VegetaResolution>;
   /** Milliseconds until `url` first gave any HTTP answer, or undefined if none came within `timeoutMs`. */
   firstAnswer(url: string, timeoutMs: number): Promise<number | undefined>;
-  /** The ports the cluster publishes on 127.0.0.1 (undefined: cannot tell, do not check). */
-  publishedPorts(contextName: string): Promise<number[] | undefined>;
   start(options: VegetaLoadOptions): Promise<LoadRun>;
   /** k6 on PATH, if any (only a user's own k6 script needs it). */
   findK6(): string | undefined;
   /** A user's own k6 script instead of vegeta (its schedule is the script's; see k6-script.ts). */
   startK6(options: K6StartOptions): Promise<K6Run>;
+  /** In-cluster mode: a Job of vegeta pods (in-cluster.ts). */
+  startInCluster(options: ClusterLoadOptions): Promise<LoadRun>;
 }
 
 /** What {@link LoadEngine.startK6} needs. */
@@ -114,11 +115,8 @@ export const VEGETA_ENGINE: LoadEngine = {
   firstAnswer,
   findK6: () => findK6(),
   startK6,
-  async publishedPorts(contextName) {
-    const cluster = kindClusterName(contextName);
-    return cluster ? publishedLoopbackPorts(cluster) : undefined;
-  },
   start: startVegetaLoad,
+  startInCluster: startClusterLoad,
 };
 
 /**
@@ -155,7 +153,11 @@ const PHASE_HINTS: Record<LoadPhaseName, string> = {
 /** What a load step asks for. */
 export interface LoadRequest {
   service: string;
+  /** The Service's port to load (its first when absent). */
+  port?: number;
   path?: string;
+  /** In-cluster load (a Job of vegeta pods) instead of this machine: how many pods, and labels they carry ("k=v,k2=v2"). */
+  from?: { pods?: number; labels?: string };
   rate?: number;
   duration?: StepDuration;
   /** Gherkin table rows `| rate | for |`, header first. */
@@ -179,7 +181,9 @@ export function loadRequestProblem(request: LoadRequest, cwd = process.cwd()): s
   }
   if (!request.stages && request.rate === undefined) return undefined;
   try {
-    planOf(request, 1);
+    const plan = planOf(request, 1);
+    if (request.from?.labels !== undefined) parseLabels(request.from.labels);
+    if (request.from) loadPods(plan, request.from.pods);
     return undefined;
   } catch (err) {
     if (err instanceof InputError) return err.message;
@@ -337,8 +341,6 @@ export function createLoadOps(deps: ScenarioDeps, engine: LoadEngine = VEGETA_EN
   /** The user's own k6 script against the Service's NodePort; its requests are read when k6 ends. */
   const startK6Script = async (request: LoadRequest, script: string, nodePort: number, target: string): Promise<string> => {
     const path = resolve(deps.cwd, script);
-    if (!existsSync(path)) throw new InputError(`the k6 script "${script}" does not exist (paths are relative to ${deps.cwd})`);
-    if (!engine.findK6()) throw new InputError(K6_MISSING);
     // The script owns its schedule: no stages, so no rate to be "saturated" against; k6's default request timeout.
     const plan: LoadPlan = { url: hostTargetUrl({ port: nodePort, path: '/' }), stages: [], totalMs: LOAD_LIMITS.maxTotalMs, plannedRequests: 0, timeoutMs: K6_REQUEST_TIMEOUT_MS, connections: 'keepalive', maxBodyBytes: 0 };
     const readiness = await waitForFirstAnswer(plan.url);
@@ -363,30 +365,55 @@ export function createLoadOps(deps: ScenarioDeps, engine: LoadEngine = VEGETA_EN
   return {
     async start(request) {
       if (current) throw new InputError('a load already runs in this scenario: one load per scenario (use a staged load for several rates)');
-      const svc = await client.get('Service', request.service, view.namespace);
-      if (!svc) throw new InputError(`no service "${request.service}" in namespace ${view.namespace}`);
-      const nodePort = (svc.spec?.ports as Array<{ nodePort?: number }> | undefined)?.find((p) => p.nodePort)?.nodePort;
-      if (!nodePort) throw new InputError(`service "${request.service}" is ${svc.spec?.type ?? 'ClusterIP'} without a NodePort: load from this machine reaches a Service through a NodePort that kind publishes on 127.0.0.1 (kind-config.yaml extraPortMappings)`);
-      const published = await engine.publishedPorts(client.contextName);
-      if (published && !published.includes(nodePort)) {
-        throw new InputError(`service "${request.service}" has NodePort ${nodePort}, which the cluster does not publish on 127.0.0.1 (it publishes ${published.join(', ')}): give the Service one of those nodePorts (kind-config.yaml extraPortMappings)`);
+      // Checked before any Service or Job is created for it.
+      if (request.k6Script === undefined) planOf(request, 1);
+      const fromCluster = request.k6Script === undefined && (request.from !== undefined || deps.loadFrom === 'cluster');
+      if (request.k6Script !== undefined) {
+        // What cannot work is refused before a mirror Service is created for it.
+        if (!existsSync(resolve(deps.cwd, request.k6Script))) throw new InputError(`the k6 script "${request.k6Script}" does not exist (paths are relative to ${deps.cwd})`);
+        if (!engine.findK6()) throw new InputError(K6_MISSING);
+        const host = await resolveHostTarget(deps, request.service, request.port);
+        return startK6Script(request, request.k6Script, host.port, host.label);
       }
-      const target = `service/${request.service} (127.0.0.1:${nodePort})`;
-      if (request.k6Script !== undefined) return startK6Script(request, request.k6Script, nodePort, target);
-      const plan = planOf(request, nodePort);
-      // The testbed (versions.env, build-binaries.sh) ships with kubeproof, not with a project that depends on it.
-      const vegeta = await engine.find(PACKAGE_ROOT);
-      if (!vegeta.ok) throw new InputError(vegeta.reason);
-      const readiness = await waitForFirstAnswer(plan.url);
       const recorder = createLoadRecorder();
-      timeline.record({ kind: 'load.started', target, detail: describePlan(plan) });
-      const run = await engine.start({
-        plan, vegetaPath: vegeta.path, recorder,
-        offsetNow: () => timeline.offsetNow(),
-        toOffset: wallClockToOffset(() => timeline.offsetNow()),
-        // Journalled before the stage sends anything: After, SIGINT and --janitor stop exactly these processes.
-        beforeStage: (processes, stage) => { stopLoad.record(deps.journal, loadStopParams(processes), `stop the load generator of stage ${stage.index + 1} (pid ${processes.map((p) => p.pid).join(', ')})`); },
-      });
+      let plan: LoadPlan;
+      let target: string;
+      let run: LoadRun;
+      let readiness = '';
+      if (fromCluster) {
+        const svc = await client.get('Service', request.service, view.namespace);
+        if (!svc) throw new InputError(`no service "${request.service}" in namespace ${view.namespace}`);
+        const port = servicePortOf(svc, request.service, request.port);
+        plan = createLoadPlan({ clusterHost: clusterServiceHost(request.service, view.namespace), port: port.port, path: request.path, ...(request.stages ? { stages: parseStageTable(request.stages) } : { rate: request.rate, durationMs: request.duration?.ms }) });
+        const labels = request.from?.labels !== undefined ? parseLabels(request.from.labels) : {};
+        checkLoadLabels(labels, await client.list('Service', { namespace: view.namespace }));
+        const pods = loadPods(plan, request.from?.pods);
+        target = `service/${request.service} (${new URL(plan.url).host}, from ${pods} pod${pods === 1 ? '' : 's'} in the cluster${Object.keys(labels).length ? ` labelled ${request.from?.labels}` : ''})`;
+        timeline.record({ kind: 'load.started', target, detail: describePlan(plan) });
+        run = await engine.startInCluster({
+          client, namespace: view.namespace, plan, pods, labels, recorder,
+          offsetNow: () => timeline.offsetNow(),
+          toOffset: wallClockToOffset(() => timeline.offsetNow()),
+          // Journalled before the Job exists: After, SIGINT and --janitor delete it.
+          beforeCreate: (name) => { deleteLoadJob.record(deps.journal, { namespace: view.namespace, name }, `delete the load job ${name}`); },
+        });
+      } else {
+        // The testbed (versions.env, build-binaries.sh) ships with kubeproof, not with a project that depends on it.
+        const vegeta = await engine.find(PACKAGE_ROOT);
+        if (!vegeta.ok) throw new InputError(vegeta.reason);
+        const host = await resolveHostTarget(deps, request.service, request.port);
+        plan = planOf(request, host.port);
+        target = host.label;
+        readiness = await waitForFirstAnswer(plan.url);
+        timeline.record({ kind: 'load.started', target, detail: describePlan(plan) });
+        run = await engine.start({
+          plan, vegetaPath: vegeta.path, recorder,
+          offsetNow: () => timeline.offsetNow(),
+          toOffset: wallClockToOffset(() => timeline.offsetNow()),
+          // Journalled before the stage sends anything: After, SIGINT and --janitor stop exactly these processes.
+          beforeStage: (processes, stage) => { stopLoad.record(deps.journal, loadStopParams(processes), `stop the load generator of stage ${stage.index + 1} (pid ${processes.map((p) => p.pid).join(', ')})`); },
+        });
+      }
       let ticks = 0;
       const ticker = setInterval(() => {
         const r = current;

@@ -58,6 +58,8 @@ export interface LoadPlanInput {
   path?: string;
   /** Alternative to port + path; its host must be 127.0.0.1. */
   url?: string;
+  /** In-cluster load: the Service's cluster DNS name (with `port` and `path`) instead of 127.0.0.1. */
+  clusterHost?: string;
   /** One constant stage: `rate` for `durationMs`. */
   rate?: number;
   durationMs?: number;
@@ -96,6 +98,13 @@ export function hostTargetUrl(input: Pick<LoadPlanInput, 'port' | 'path' | 'url'
   return url.href;
 }
 
+/** The target of an in-cluster load: `http://<service>.<namespace>.svc.cluster.local:<port><path>`, same path rules. */
+export function clusterTargetUrl(host: string, input: Pick<LoadPlanInput, 'port' | 'path'>): string {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host)) fail(`"${host}" is not a Service's DNS name`);
+  const local = new URL(hostTargetUrl(input));
+  return `http://${host}:${local.port}${local.pathname}${local.search}`;
+}
+
 function checkRate(rate: number, where: string): void {
   if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) fail(`${where}: the rate must be a number of requests per second above 0, got ${String(rate)}`);
   if (rate > LOAD_LIMITS.maxRate) fail(`${where}: ${rate} requests per second is above the limit of ${LOAD_LIMITS.maxRate}: lower the rate (above it one machine no longer sends on time)`);
@@ -107,7 +116,7 @@ function checkRate(rate: number, where: string): void {
  * @throws LoadInputError with one line naming the fix
  */
 export function createLoadPlan(input: LoadPlanInput): LoadPlan {
-  const url = hostTargetUrl(input);
+  const url = input.clusterHost !== undefined ? clusterTargetUrl(input.clusterHost, input) : hostTargetUrl(input);
   const single = input.rate !== undefined || input.durationMs !== undefined;
   if (single && input.stages) fail('give either one rate and duration or a table of stages, not both');
   if (!single && !input.stages) fail('the load needs a rate and a duration, or a table of stages (| rate | for |)');

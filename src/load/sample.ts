@@ -68,9 +68,9 @@ export function wallMsOf(timestamp: string): number {
   return end - 20 > 3 ? ms + Number(`0.${timestamp.slice(23, end)}`) : ms;
 }
 
-const POD_FIELD = /"pod"\s*:\s*"([^"\\]{1,253})"/;
+const POD_FIELD = /"(?:pod|hostname)"\s*:\s*"([^"\\]{1,253})"/;
 
-/** The `"pod"` field of a (possibly cut) JSON body, if it is there. */
+/** The `"pod"` field of a (possibly cut) JSON body (the demo app), or `"hostname"` (podinfo and many others), if it is there. */
 export function podFromBytes(body: Buffer | undefined): string | undefined {
   // latin1 is the cheapest decoding and keeps ASCII pod names intact.
   return body?.length ? POD_FIELD.exec(body.toString('latin1'))?.[1] : undefined;

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import type { ClusterClient } from '../cluster/types.ts';
 import type { HeldLock } from './cluster-lock.ts';
 import { UsageError } from '../util/usage-error.ts';
-import { parseCapabilityOverrides, revertRun, startRun } from './start-run.ts';
+import { parseCapabilityOverrides, reportLeftovers, revertRun, startRun } from './start-run.ts';
 import type { RunWorldParameters } from './start-run.ts';
 import { scenarioNeeds } from './needs.ts';
 import { definitionsOfBuilder, loadStepProblem, loadToolsOf } from './step-facts.ts';
@@ -105,6 +105,7 @@ export async function prepareCucumberJsRun(parameters: Record<string, unknown>, 
         if (problem) throw new UsageError(`${s.uri} (${s.name}): ${problem}`);
       }
     }
+    const loadFrom = parameters.loadFrom === 'cluster' || (parameters.loadFrom === undefined && parameters.allowContext === true) ? 'cluster' : 'host';
     const started = await startRun({
       cwd,
       context: typeof parameters.context === 'string' ? parameters.context : undefined,
@@ -113,7 +114,7 @@ export async function prepareCucumberJsRun(parameters: Record<string, unknown>, 
       keep: parameters.keep === true,
       journalDir: typeof parameters.journalDir === 'string' ? parameters.journalDir : undefined,
       scenarios: selection.map((s) => ({ tags: s.tags, steps: s.steps, needs: scenarioNeeds(s.tags, s.steps, definitions) })),
-      loadTools: loadToolsOf(definitions, selection.flatMap((s) => s.steps)),
+      loadTools: loadToolsOf(definitions, selection.flatMap((s) => s.steps), loadFrom), loadFrom,
       provision: 'refuse',
       replayHint: (seed) => `--world-parameters '{"seed":${seed}}'`,
       purpose: process.env.KUBEPROOF_RUN_PURPOSE ?? 'cucumber-js',
@@ -147,8 +148,9 @@ export async function finishCucumberJsRun(): Promise<void> {
   if (!current) return;
   removeSignalHandlers?.();
   rmSync(publishedRunFile(current.parameters.cwd), { force: true });
-  await revertRun(current.client, current.runDir, say);
+  const leftovers = await revertRun(current.client, current.runDir, say);
   await current.lock.release();
+  reportLeftovers(leftovers, current.runDir, say);
 }
 
 function seedOf(value: unknown): number | undefined {

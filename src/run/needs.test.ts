@@ -51,10 +51,13 @@ describe('load facts from the step definitions (both entry points: preflight too
   it('a load step needs vegeta, a k6 script step k6, other steps nothing — read the same through the library and the builder', async () => {
     const library = definitionsOfLibrary(await support);
     for (const definitions of [library, definitionsOfBuilder(supportCodeLibraryBuilder)]) {
-      assert.deepEqual(loadToolsOf(definitions, nodeDeath), { vegeta: false, k6: false });
-      assert.deepEqual(loadToolsOf(definitions, [...nodeDeath, vegetaStep]), { vegeta: true, k6: false });
-      assert.deepEqual(loadToolsOf(definitions, [k6Step]), { vegeta: false, k6: true });
-      assert.deepEqual(loadToolsOf(definitions, ['a staged load on service "api":']), { vegeta: true, k6: false });
+      assert.deepEqual(loadToolsOf(definitions, nodeDeath), { vegeta: false, k6: false, inCluster: false });
+      assert.deepEqual(loadToolsOf(definitions, [...nodeDeath, vegetaStep]), { vegeta: true, k6: false, inCluster: false });
+      assert.deepEqual(loadToolsOf(definitions, [k6Step]), { vegeta: false, k6: true, inCluster: false });
+      assert.deepEqual(loadToolsOf(definitions, ['a staged load on service "api":']), { vegeta: true, k6: false, inCluster: false });
+      // A load sent from pods in the cluster needs the load image there, not vegeta here; --load-from cluster moves every vegeta load.
+      assert.deepEqual(loadToolsOf(definitions, ['a load of 20 requests per second on service "api" from 2 pods for 30 seconds']), { vegeta: false, k6: false, inCluster: true });
+      assert.deepEqual(loadToolsOf(definitions, [vegetaStep, k6Step], 'cluster'), { vegeta: false, k6: true, inCluster: true });
     }
   });
 

@@ -15,7 +15,7 @@ import type { ScopeJournal } from '../journal/journal.ts';
 import { DEFAULT_JOURNAL_DIR, openScope, registerRun, removeRunIfClean, runDirOf, scopeFiles } from '../journal/journal.ts';
 import { revertScope } from '../journal/revert.ts';
 import { UNDOS } from '../registry.ts';
-import { ensureFixtureImages, ensureOwnCluster, fixturesUsed, missingFixtureImages, ownClusterNodes, targetsOwnCluster } from '../testbed/own-cluster.ts';
+import { ensureFixtureImages, ensureLoadImage, ensureOwnCluster, fixturesUsed, loadImageMissing, missingFixtureImages, ownClusterNodes, targetsOwnCluster } from '../testbed/own-cluster.ts';
 import { newSeed } from '../util/rng.ts';
 import { UsageError } from '../util/usage-error.ts';
 import { acquireClusterLock, ClusterBusyError } from './cluster-lock.ts';
@@ -33,6 +33,8 @@ export interface RunWorldParameters {
   capabilities: Capabilities;
   /** How to replay this run's victim choices with the entry point that started it, e.g. "--seed 42". */
   replay: string;
+  /** Where loads without their own `from …` come from. */
+  loadFrom: 'host' | 'cluster';
 }
 
 /** A selected scenario, as far as starting the run cares. */
@@ -52,8 +54,10 @@ export interface RunRequest {
   keep: boolean;
   journalDir?: string | undefined;
   scenarios: readonly SelectedScenario[];
-  /** The load generators the selected scenarios' steps need (step-facts.ts loadToolsOf): found, or the run is refused. */
-  loadTools: { vegeta: boolean; k6: boolean };
+  /** The load generators the selected scenarios' steps need (step-facts.ts loadToolsOf): found, or the run is refused; in-cluster loads need the load image. */
+  loadTools: { vegeta: boolean; k6: boolean; inCluster?: boolean };
+  /** Where loads without their own `from …` come from (--load-from; default this machine). */
+  loadFrom?: 'host' | 'cluster' | undefined;
   /** `create`: bring our kind cluster and the fixtures' images up when missing (our CLI); `refuse`: say how, in one line. */
   provision: 'create' | 'refuse';
   /** How to replay this run's seed with this entry point, e.g. "--seed 42". */
@@ -163,7 +167,7 @@ export async function startRun(req: RunRequest): Promise<StartedRun> {
   const { capabilities, notes } = applyCapabilityOverrides(measured, req.capabilityOverrides);
   describeCapabilities(capabilities).forEach((l) => req.say(l));
   if (notes.length) req.say(`  overridden:     ${notes.join(', ')}`);
-  return { parameters: { runId, seed, context: client.contextName, journalDir, keep: req.keep, cwd: req.cwd, capabilities, replay }, client, version, runDir, lock };
+  return { parameters: { runId, seed, context: client.contextName, journalDir, keep: req.keep, cwd: req.cwd, capabilities, replay, loadFrom: req.loadFrom ?? 'host' }, client, version, runDir, lock };
 }
 
 /** Our own kind cluster: brought up (CLI) or its absence refused in one line (cucumber-js). */
@@ -178,21 +182,40 @@ async function provisionOwnCluster(req: RunRequest): Promise<void> {
       const missing = await missingFixtureImages(fixture, req.cwd);
       if (missing.length) throw new UsageError(`fixture "${fixture}" needs ${missing.join(', ')} in the cluster; load them with npm run images:build, or use npm run chaos, which does it`);
     }
+    if (req.loadTools.inCluster && await loadImageMissing()) {
+      throw new UsageError('an in-cluster load needs the load image in the cluster; build and load it with npm run images:build, or use npm run chaos, which does it');
+    }
     return;
   }
   try {
     await ensureOwnCluster(req.say);
     for (const fixture of fixtures) await ensureFixtureImages(fixture, req.cwd, req.say);
+    if (req.loadTools.inCluster) await ensureLoadImage(req.say);
   } catch (err) {
     throw new UsageError(`could not prepare the kind cluster "kubeproof": ${(err as Error).message} (output above; retry with: npm run cluster:up)`);
   }
 }
 
-/** Replays every pending undo of the run in `runDir` (all scopes), then removes its journal when nothing is left. */
-export async function revertRun(client: ClusterClient, runDir: string, say: (line: string) => void): Promise<void> {
+/**
+ * Replays every pending undo of the run in `runDir` (all scopes), then removes its journal when nothing is
+ * left. Returns the undos that failed (they stay journalled for --janitor).
+ */
+export async function revertRun(client: ClusterClient, runDir: string, say: (line: string) => void): Promise<string[]> {
+  const failed: string[] = [];
   for (const file of scopeFiles(runDir)) {
     const results = await revertScope(UNDOS, { client, nodes: kindNodeAccess }, openScope(runDir, basename(file, '.jsonl')));
     for (const r of results) say(`  ${r.ok ? 'undone' : 'FAILED'}: ${r.message}`);
+    failed.push(...results.filter((r) => !r.ok).map((r) => r.message));
   }
   removeRunIfClean(runDir);
+  return failed;
+}
+
+/** A run that could not undo everything says so last and loudly: what is left, and the command that retries it. */
+export function reportLeftovers(failed: readonly string[], runDir: string, say: (line: string) => void): void {
+  if (!failed.length) return;
+  say('');
+  say(`kubeproof: CLEANUP FAILED — ${failed.length} undo${failed.length === 1 ? '' : 's'} could not be run; the cluster still carries what ${failed.length === 1 ? 'it' : 'they'} should have removed:`);
+  for (const f of failed) say(`  - ${f}`);
+  say(`  They stay journalled in ${runDir}: run "npm run chaos -- --janitor" to retry them.`);
 }

@@ -73,10 +73,35 @@ export function loadGenerator(definitions: readonly StepDefinitionView[], text: 
   return request.k6Script === undefined ? 'vegeta' : 'k6';
 }
 
-/** The load generators the steps `texts` need, for preflight (checkTools). */
-export function loadToolsOf(definitions: readonly StepDefinitionView[], texts: readonly string[]): { vegeta: boolean; k6: boolean } {
-  const generators = new Set(texts.map((t) => loadGenerator(definitions, t)));
-  return { vegeta: generators.has('vegeta'), k6: generators.has('k6') };
+/** Where the load of step `text` comes from (its own `from …`, else `loadFrom`), or undefined when it starts none. */
+export function loadSource(definitions: readonly StepDefinitionView[], text: string, loadFrom: 'host' | 'cluster'): 'host' | 'cluster' | undefined {
+  const request = loadOf(definitions, text);
+  if (!request) return undefined;
+  // k6 runs a user's script on this machine, whatever --load-from says.
+  if (request.k6Script !== undefined) return 'host';
+  return request.from ? 'cluster' : loadFrom;
+}
+
+/**
+ * The load generators the steps `texts` need, for preflight (checkTools): vegeta on this machine only for
+ * loads sent from it (in-cluster loads run vegeta in their pods, from the load image), k6 always here.
+ */
+export function loadToolsOf(definitions: readonly StepDefinitionView[], texts: readonly string[], loadFrom: 'host' | 'cluster' = 'host'): { vegeta: boolean; k6: boolean; inCluster: boolean } {
+  const loads = texts.map((t) => ({ generator: loadGenerator(definitions, t), source: loadSource(definitions, t, loadFrom) }));
+  return {
+    vegeta: loads.some((l) => l.generator === 'vegeta' && l.source === 'host'),
+    k6: loads.some((l) => l.generator === 'k6'),
+    inCluster: loads.some((l) => l.source === 'cluster'),
+  };
+}
+
+/** The fault step `text` injects and its arguments (steps/fault.steps.ts maps them), or undefined. */
+export function faultOf(definitions: readonly StepDefinitionView[], text: string): { name: string; args: unknown } | undefined {
+  const definition = definitionOf(definitions, text);
+  const options = definition?.options.wrapperOptions as FaultStepOptions | undefined;
+  if (!definition || typeof options?.fault !== 'string' || typeof options.args !== 'function') return undefined;
+  const params = (definition.expression.match(text) ?? []).map((a) => a.getValue(null));
+  return { name: options.fault, args: options.args(...params) };
 }
 
 /** Why the load step `text` cannot run (a rate or duration above the caps, a missing k6 script), or undefined. */

@@ -69,3 +69,49 @@ describe('leaving the endpoints', () => {
     await w.stop();
   });
 });
+
+describe('without a restart', () => {
+  /** One pod whose liveness probe asks what its readiness probe asks, switched off, and out of the Service's ready endpoints. */
+  async function unreadyWithSameLiveness() {
+    const cluster = createFakeCluster({ context: 'kind-kubeproof' });
+    cluster.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS }, spec: { clusterIP: '10.96.0.9', ports: [{ port: 80 }] } });
+    cluster.put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: NS }, spec: { selector: { matchLabels: { app: 'web' } } } });
+    const container = { name: 'web', ports: [{ containerPort: 4000 }], readinessProbe: { httpGet: { path: '/ready', port: 4000 } }, livenessProbe: { httpGet: { path: '/ready', port: 4000 }, periodSeconds: 1, failureThreshold: 1 } };
+    const pod = (restartCount: number) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-a', namespace: NS, labels: { app: 'web' } }, spec: { nodeName: 'w1', containers: [container] },
+      status: { phase: 'Running', podIP: '10.244.1.2', conditions: [{ type: 'Ready', status: restartCount ? 'True' : 'False' }], containerStatuses: [{ name: 'web', restartCount }] } });
+    cluster.put({ ...pod(0), status: { ...pod(0).status, conditions: [{ type: 'Ready', status: 'True' }] } });
+    const deps = fakeScenarioDeps(cluster, NS, { nodes: { post: async () => 200 } });
+    await deps.faults.inject('app-switch', { deployment: 'web', probe: 'readiness' });
+    cluster.put({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'web-1', namespace: NS, labels: { 'kubernetes.io/service-name': 'web' } },
+      endpoints: [{ addresses: ['10.244.1.2'], conditions: { ready: false }, targetRef: { kind: 'Pod', name: 'web-a' } }, { addresses: ['10.244.2.3'], conditions: { ready: true }, targetRef: { kind: 'Pod', name: 'web-b' } }] });
+    return { cluster, deps, pod, probes: createProbeOps(deps) };
+  }
+
+  it('waits as long as the liveness probe needs to act, and FAILs when it kills the pod that was only unready', async () => {
+    const { cluster, deps, pod, probes } = await unreadyWithSameLiveness();
+    // The kubelet's liveness probe (same path) restarts the container a moment after the pod left the Service.
+    setTimeout(() => cluster.put(pod(1)), 300);
+    await assert.rejects(probes.expectLeavesEndpoints('web', { ms: 5_000, text: '5 seconds' }), (err: Error) => {
+      assert.match(err.message, /expect\(v1\/Pod kp-t\/web-a\)\.throughout\.not\.toHaveRestarted\(web\) failed/);
+      assert.match(err.message, /Received: restartCount 1/);
+      assert.match(err.message, /Hint: +does the livenessProbe check the same thing as the readinessProbe\?/);
+      return true;
+    });
+    await deps.view.stop();
+  });
+
+  it('FAILs as soon as the kubelet starts killing the container for its liveness probe, before restartCount moves', async () => {
+    const { cluster, deps, probes } = await unreadyWithSameLiveness();
+    // A graceful shutdown can keep restartCount at 0 for the whole window: the kubelet's Event says it first.
+    const killing = (at: string, message = 'Container web failed liveness probe, will be restarted') => ({ apiVersion: 'v1', kind: 'Event', metadata: { name: `web-a.${at}`, namespace: NS }, type: 'Normal', reason: 'Killing', lastTimestamp: at,
+      involvedObject: { kind: 'Pod', name: 'web-a', namespace: NS, fieldPath: 'spec.containers{web}' }, message });
+    cluster.put(killing('2020-01-01T00:00:00Z', 'Container web failed liveness probe, will be restarted (a kill before the fault)'));
+    setTimeout(() => cluster.put(killing(new Date().toISOString())), 300);
+    await assert.rejects(probes.expectLeavesEndpoints('web', { ms: 5_000, text: '5 seconds' }), (err: Error) => {
+      assert.match(err.message, /Received: restartCount 0, but the kubelet is restarting it: "Container web failed liveness probe, will be restarted"/);
+      assert.match(err.message, /Hint: +does the livenessProbe check the same thing as the readinessProbe\?/);
+      return true;
+    });
+    await deps.view.stop();
+  });
+});

@@ -1,5 +1,6 @@
 /**
- * Checks after a probe fault (faults/app-switch.ts): Kubernetes must take the pod out of the Service
+ * Checks after a probe fault (faults/probe-block.ts, or the app's own switch: faults/app-switch.ts):
+ * Kubernetes must take the pod out of the Service
  * without restarting it (readiness), or restart it in place (liveness), while the Service keeps
  * answering from the others.
  */
@@ -8,13 +9,19 @@ import { isControlPlane } from '../cluster/predicates.ts';
 import { containerRestarted } from '../conditions/container-restarted.ts';
 import type { RecoveryResult, StepDuration } from '../conditions/expect.ts';
 import type { WaitResult } from '../conditions/engine.ts';
+import { containerNotRestarted, livenessWindowMs } from '../conditions/not-restarted.ts';
 import { podOutOfEndpoints } from '../conditions/out-of-endpoints.ts';
 import type { ScenarioDeps } from '../deps.ts';
 import { ConditionError, FaultError, InputError } from '../failure/failure.ts';
-import type { ProbeKind, SwitchedPod } from '../faults/app-switch.ts';
+import type { BlockedProbe } from '../faults/probe-block.ts';
+import type { ProbedPod, ProbeKind } from '../faults/probe-target.ts';
 
 /** How long the Service may take to route as its EndpointSlices say (kube-proxy's sync delay). */
 export const PROPAGATION_MS = 10_000;
+/** After the liveness probe's window, how long its kill may take to show as an Event. */
+const LIVENESS_SLACK_MS = 2_000;
+/** How long the liveness check waits for the block to be lifted after the restart (the After hook retries after that). */
+const LIFT_WAIT_MS = 15_000;
 
 /** Probe checks' entry points. */
 export interface ProbeOps {
@@ -38,12 +45,12 @@ async function controlPlaneNode(deps: ScenarioDeps): Promise<string> {
 export function createProbeOps(deps: ScenarioDeps, propagationMs = PROPAGATION_MS): ProbeOps {
   const { view, timeline } = deps;
   const ns = view.namespace;
-  const need = (probe: ProbeKind): SwitchedPod => {
-    const s = deps.faults.last(['app-switch'], `one pod of deployment "…" ${probe === 'readiness' ? 'stops being ready' : 'becomes unhealthy'}`);
+  const need = (probe: ProbeKind): ProbedPod & Partial<BlockedProbe> => {
+    const s = deps.faults.last(['probe-block', 'app-switch'], `one pod of deployment "…" ${probe === 'readiness' ? 'stops being ready' : 'becomes unhealthy'}`);
     if (s.probe !== probe) throw new InputError(`the pod switched off earlier in this scenario had its ${s.probe} switched off, not its ${probe}`);
     return s;
   };
-  const restartsNow = (s: SwitchedPod): number => Number(((view.pods.get(s.pod)?.status?.containerStatuses ?? []) as Array<{ name: string; restartCount?: number }>).find((c) => c.name === s.container)?.restartCount ?? s.restartsBefore);
+  const restartsNow = (s: ProbedPod): number => Number(((view.pods.get(s.pod)?.status?.containerStatuses ?? []) as Array<{ name: string; restartCount?: number }>).find((c) => c.name === s.container)?.restartCount ?? s.restartsBefore);
   const hinted = (hint: string) => (err: unknown): never => { throw err instanceof ConditionError ? err.withHint(hint) : err; };
 
   return {
@@ -53,7 +60,7 @@ export function createProbeOps(deps: ScenarioDeps, propagationMs = PROPAGATION_M
       const slices = deps.client.watch('EndpointSlice', ns, `kubernetes.io/service-name=${service}`);
       try {
         const result = await deps.expect.eventually(podOutOfEndpoints(slices, ns, service, s.pod), within).catch(hinted(s.hasProbe
-          ? `pod ${s.pod} has a readinessProbe: is it checking the path the app switched off? (kubectl describe pod ${s.pod} -n ${ns})`
+          ? `pod ${s.pod} has a readinessProbe${s.blocked ? ` (${s.blocked} dropped)` : ''}: do its periodSeconds × failureThreshold fit in ${within.text}, and is it checking the path the fault ${s.blocked ? 'dropped' : 'switched off'}? (kubectl describe pod ${s.pod} -n ${ns})`
           : 'the container has no readinessProbe, so Kubernetes never learns the pod stopped being ready and keeps sending it traffic: add one (kubectl explain pod.spec.containers.readinessProbe)'));
         const base = { subject: objectRef('Pod', s.pod, ns), since: result.t, attempts: { count: result.attempts, lastT: timeline.offsetNow() }, timeline: { title: 'Timeline', lines: timeline.excerpt(0) } };
         if (!view.pods.get(s.pod)) {
@@ -64,26 +71,44 @@ export function createProbeOps(deps: ScenarioDeps, propagationMs = PROPAGATION_M
             hint: `look for evictions or a liveness restart that replaced the pod (kubectl get events -n ${ns})`,
           });
         }
+        const restartHint = s.alsoFails
+          ? `${s.alsoFails.replace(/^the/, 'the pod\'s')}: a pod that is only not ready (busy, waiting for a dependency) is then killed. Give the liveness probe its own path that only checks the process is alive`
+          : 'does the livenessProbe check the same thing as the readinessProbe? A pod that is only busy must not be killed';
         const restarts = restartsNow(s);
         if (restarts > s.restartsBefore) {
           throw new ConditionError({
             ...base, matcher: 'not.toHaveRestarted()',
             expected: `pod ${s.pod} taken out of service ${service} WITHOUT a restart (restartCount stays ${s.restartsBefore})`,
             received: `restartCount ${restarts}: the container was restarted, not just taken out of the Service`,
-            hint: 'does the livenessProbe check the same thing as the readinessProbe? A pod that is only busy must not be killed',
+            hint: restartHint,
           });
         }
+        // "Without a restart" must give the liveness probe the time it needs to act: a pod left in place
+        // for that long was not killed for being only unready. The kubelet's kill shows as an Event at
+        // once; restartCount moves only after the container stopped (its grace period can be long).
+        const container = ((view.pods.get(s.pod)?.spec?.containers ?? []) as Array<{ name: string; livenessProbe?: { periodSeconds?: number; failureThreshold?: number; timeoutSeconds?: number } }>).find((c) => c.name === s.container);
+        const fault = timeline.last('fault.injected', (e) => e.target === `pod/${s.pod}`);
+        const faultT = fault?.t ?? result.t;
+        const notRestarted = containerNotRestarted(view.pods, ns, s.pod, s.container, s.restartsBefore, { store: view.events, sinceWallMs: fault ? Date.parse(fault.at) : Date.now() });
+        const remaining = faultT + livenessWindowMs(container) + LIVENESS_SLACK_MS - timeline.offsetNow();
+        await (remaining > 0
+          ? deps.expect.throughout(notRestarted, { ms: remaining, text: `${(remaining / 1000).toFixed(1)} seconds (until its liveness probe could have acted)` })
+          : deps.expect.now(notRestarted)).catch(hinted(restartHint));
         return result;
       } finally {
         await slices.stop().catch(() => undefined);
       }
     },
 
-    expectRestartedByLiveness(within) {
+    async expectRestartedByLiveness(within) {
       const s = need('liveness');
-      return deps.expect.eventually(containerRestarted(view.pods, ns, s.pod, s.container, s.restartsBefore), within).catch(hinted(s.hasProbe
+      const result = await deps.expect.eventually(containerRestarted(view.pods, ns, s.pod, s.container, s.restartsBefore), within).catch(hinted(s.hasProbe
         ? `pod ${s.pod} has a livenessProbe: do its path, port, periodSeconds × failureThreshold fit in ${within.text}? (kubectl describe pod ${s.pod} -n ${ns})`
         : 'the container has no livenessProbe, so a hung app is never restarted: add one (kubectl explain pod.spec.containers.livenessProbe)'));
+      // The block is lifted at the restart (a restarted app answers again): wait for that lift (a docker
+      // exec on the node) so it is on the timeline before the step ends, not raced by the After hook.
+      if (s.lifted) await Promise.race([s.lifted, new Promise((r) => setTimeout(r, LIFT_WAIT_MS).unref())]);
+      return result;
     },
 
     async expectServiceAnswersFromOthers(service, count) {

@@ -36,5 +36,7 @@ describe('fixturesUsed on plain manifests', () => {
     assert.deepEqual(fixturesUsed(['the manifests in "test/e2e/features/load/manifests/web" are applied'], root), ['demo-shop']);
     assert.deepEqual(fixturesUsed(['the manifests in "features/foundation/manifests/pause-app" are applied'], root), []);
     assert.deepEqual(fixturesUsed(['the manifests in "no/such/dir" are applied'], root), []);
+    assert.deepEqual(fixturesUsed(['the manifests in "test/e2e/features/podinfo-broken/manifests/same-probe" are applied'], root), ['podinfo']);
+    assert.deepEqual(fixturesUsed(['the manifests in "test/e2e/features/podinfo-broken-nightly/manifests/no-pdb" are applied'], root), ['podinfo'], 'through symlinks too');
   });
 });

@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { LOAD_IMAGE } from '../load/in-cluster.ts';
 import { run } from '../util/exec.ts';
 import { fixtureDir, PACKAGE_ROOT } from '../util/package-root.ts';
 
@@ -25,22 +26,28 @@ export function fixturesUsed(stepTexts: readonly string[], cwd = process.cwd()):
   for (const text of stepTexts) {
     const name = /^the fixture "([^"]+)" is deployed$/.exec(text)?.[1];
     if (name) names.add(name);
-    // Plain manifests may run the fixture's images too (kubeproof/demo-app …): they need them loaded.
+    // Plain manifests may run a fixture's images too (kubeproof/demo-app, kubeproof/podinfo …): they need them loaded.
     const dir = /^the manifests in "([^"]+)" are applied/.exec(text)?.[1];
-    if (dir && usesFixtureImages(resolve(cwd, dir))) names.add('demo-shop');
+    if (dir) for (const fixture of fixtureImagesIn(resolve(cwd, dir))) names.add(fixture);
   }
   return [...names].sort();
 }
 
-/** True when a manifest folder names an image built by fixtures/demo-shop (kubeproof/demo-app, kubeproof/postgres). */
-function usesFixtureImages(dir: string): boolean {
-  let files: string[];
+/** Images the fixtures build, by the fixture that builds them. */
+const FIXTURE_IMAGES: ReadonlyArray<[RegExp, string]> = [
+  [/image:\s*["']?kubeproof\/(demo-app|postgres):/, 'demo-shop'],
+  [/image:\s*["']?kubeproof\/podinfo:/, 'podinfo'],
+];
+
+/** The fixtures whose images a manifest folder names (kubeproof/demo-app → demo-shop, kubeproof/podinfo → podinfo). */
+function fixtureImagesIn(dir: string): string[] {
+  let texts: string[];
   try {
-    files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+    texts = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => readFileSync(join(dir, f), 'utf8'));
   } catch {
-    return false; // a missing folder is reported by the apply step itself, with its line
+    return []; // a missing folder is reported by the apply step itself, with its line
   }
-  return files.some((f) => /image:\s*["']?kubeproof\/(demo-app|postgres):/.test(readFileSync(join(dir, f), 'utf8')));
+  return FIXTURE_IMAGES.filter(([re]) => texts.some((t) => re.test(t))).map(([, fixture]) => fixture);
 }
 
 /** How many of our kind cluster's node containers run (a paused one counts), and how many are missing. */
@@ -84,4 +91,19 @@ export async function ensureFixtureImages(fixture: string, cwd: string, say: (li
   if (missing.length === 0) return;
   say(`kubeproof: fixture "${fixture}" needs ${missing.join(', ')} in the cluster: building and loading (npm run images:build)`);
   await run('bash', ['build-images.sh'], { cwd: fixtureDir(fixture, cwd), passthrough: true });
+}
+
+/** True when our cluster's control-plane node lacks the in-cluster load image. */
+export async function loadImageMissing(): Promise<boolean> {
+  const present = await run('docker', ['exec', `${OWN_CLUSTER}-control-plane`, 'ctr', '--namespace=k8s.io', 'images', 'ls', '-q'], { allowFailure: true, timeoutMs: 30_000 });
+  return !present.stdout.split('\n').some((ref) => ref.replace(/^docker\.io\//, '') === LOAD_IMAGE);
+}
+
+/** Builds the in-cluster load image (vegeta + busybox) and loads it into the nodes when they lack it; quick when cached. */
+export async function ensureLoadImage(say: (line: string) => void): Promise<void> {
+  if (!await loadImageMissing()) return;
+  const image = LOAD_IMAGE;
+  say(`kubeproof: in-cluster load needs ${image} in the cluster: building and loading it (bash testbed/build-load-image.sh)`);
+  // The testbed ships with kubeproof, not with a project that depends on it.
+  await run('bash', ['testbed/build-load-image.sh'], { cwd: PACKAGE_ROOT, passthrough: true });
 }

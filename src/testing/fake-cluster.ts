@@ -20,6 +20,10 @@ export interface FakeCluster extends ClusterClient {
   all(kind: KindName, namespace?: string): KubeObject[];
   /** Makes the API unreachable (every call rejects) until set back to false. */
   setDown(down: boolean): void;
+  /** Appends a line to a container's log (what followPodLog streams). */
+  writeLog(namespace: string, pod: string, line: string): void;
+  /** Ends a container's log (its container exited): followPodLog resolves. */
+  endLog(namespace: string, pod: string): void;
 }
 
 /** Creates an empty fake cluster. */
@@ -28,6 +32,13 @@ export function createFakeCluster(options: { context?: string; server?: string; 
   const listeners = new Set<(kind: KindName, type: 'add' | 'update' | 'delete', obj: KubeObject) => void>();
   let down = false;
   let rv = 1;
+  const logs = new Map<string, { lines: string[]; ended: boolean; wake: Set<() => void> }>();
+  const logOf = (ns: string, pod: string) => {
+    const k = `${ns}/${pod}`;
+    let l = logs.get(k);
+    if (!l) { l = { lines: [], ended: false, wake: new Set() }; logs.set(k, l); }
+    return l;
+  };
   const key = (kind: string, ns: string | undefined, name: string): string => `${kind}/${ns ?? ''}/${name}`;
   const guard = (): void => { if (down) throw new Error('cannot reach the Kubernetes API server at https://127.0.0.1:6443: ECONNREFUSED'); };
 
@@ -98,6 +109,19 @@ export function createFakeCluster(options: { context?: string; server?: string; 
       return write(doc as KubeObject);
     },
     async podLog() { guard(); return ''; },
+    async followPodLog(namespace, pod, options) {
+      guard();
+      const log = logOf(namespace, pod);
+      let sent = 0;
+      for (;;) {
+        while (sent < log.lines.length) options.onLine(log.lines[sent++] ?? '');
+        if (log.ended || options.signal?.aborted) return;
+        await new Promise<void>((resolve) => {
+          log.wake.add(resolve);
+          options.signal?.addEventListener('abort', () => resolve(), { once: true });
+        });
+      }
+    },
     async getRaw(path) { guard(); return options.rawResponses?.[path] ?? { status: 404, body: '{}' }; },
     async postRaw(path, body) {
       guard();
@@ -130,6 +154,16 @@ export function createFakeCluster(options: { context?: string; server?: string; 
       return [...store.values()].filter((o) => o.kind === kind && (namespace === undefined || o.metadata?.namespace === namespace)).map((o) => structuredClone(o));
     },
     setDown(value) { down = value; },
+    writeLog(namespace, pod, line) {
+      const log = logOf(namespace, pod);
+      log.lines.push(line);
+      for (const w of [...log.wake]) { log.wake.delete(w); w(); }
+    },
+    endLog(namespace, pod) {
+      const log = logOf(namespace, pod);
+      log.ended = true;
+      for (const w of [...log.wake]) { log.wake.delete(w); w(); }
+    },
   };
   return fake;
 }

@@ -22,6 +22,8 @@ export function fakeNodes(parts: Partial<NodeAccess> = {}): NodeAccess {
     post: parts.post ?? missing('node POST'),
     getMany: parts.getMany ?? missing('node GET'),
     exec: parts.exec ?? missing('ctr exec'),
+    publishedPorts: parts.publishedPorts ?? missing('docker port'),
+    netns: parts.netns ?? { locate: missing('netns locate'), nodeSource: missing('ip route get'), insertRule: missing('iptables -I'), deleteRule: missing('iptables -D'), listRules: missing('iptables -S') },
   };
 }
 

@@ -10,7 +10,7 @@ interface Envelope { [key: string]: any }
 const gone = (stderr: string) => waitUntil('the run\'s namespaces to be gone', 120_000, async () => ((await ownedNamespaces(runIdOf(stderr))).length === 0 ? true : undefined));
 
 describe('probes', () => {
-  it('readiness takes the pod out of the Service without a restart; liveness restarts it in place: PASS', async () => {
+  it('readiness takes the pod out of the Service without a restart (dropped probe, and the app\'s own switch); liveness restarts it in place: PASS', async () => {
     const file = join(tmpdir(), `kubeproof-e2e-probes-${process.pid}.ndjson`);
     const result = await runCli(['features/self-healing/probes.feature', '--format', `message:${file}`]);
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
@@ -19,6 +19,9 @@ describe('probes', () => {
     const readiness = timelines.find((events) => events.some((e) => e.fault === 'readiness-off'));
     const liveness = timelines.find((events) => events.some((e) => e.fault === 'liveness-off'));
     assert.ok(readiness && liveness, 'both faults are on their timelines');
+    assert.match(String(readiness.find((e) => e.fault === 'readiness-off')?.detail), /^kubelet's GET :4000\/ready from \S+ dropped in the pod's network namespace/, 'no help from the app');
+    const switched = timelines.find((events) => events.some((e) => e.fault === 'readiness-off' && /^POST \/ready\?set=false from /.test(e.detail)));
+    assert.ok(switched?.some((e) => e.kind === 'condition.met' && /no longer a ready endpoint of service web/.test(String(e.expectation))), 'the app\'s own switch still works');
     const unready = String(readiness.find((e) => e.fault === 'readiness-off')?.target).replace('pod/', '');
     assert.ok(readiness.some((e) => e.kind === 'k8s.pod' && e.name === unready && !e.ready), 'the kubelet marked the switched pod NotReady');
     assert.ok(readiness.some((e) => e.kind === 'condition.met' && /answers from the other pods: 20\/20 answered 2xx, 0 by /.test(e.expectation)), 'the Service kept answering from the others');
