@@ -52,6 +52,10 @@ Then('the error rate after recovery is below {float}%', { timeout: CONDITION_STE
   this.log(await this.scenario.load.expectErrorRate('after recovery', maxPercent));
 });
 
+Then('the error rate during the fault is below {float}%', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, maxPercent: number) {
+  this.log(await this.scenario.load.expectErrorRate('during the fault', maxPercent));
+});
+
 Then('the error rate during the load is below {float}%', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, maxPercent: number) {
   this.log(await this.scenario.load.expectErrorRate('during the load', maxPercent));
 });

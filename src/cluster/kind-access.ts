@@ -1,18 +1,23 @@
 /**
  * Everything the runner does to a kind node from the host, in one injectable bundle: docker pause of a
- * node container, systemctl of its kubelet, SIGKILL of one container through its containerd, HTTP from
- * inside the node, a command inside a container. Faults and undos receive it; unit tests pass fakes.
+ * node container, systemctl of its kubelet, SIGKILL or freeze of one container through its containerd,
+ * HTTP from inside the node, a command inside a container, nft/tc in a pod's network namespace, stress in
+ * a container's cgroups. Faults and undos receive it; unit tests pass fakes.
  */
 import { ctrExec } from './kind-container-exec.ts';
 import type { ContainerExec } from './kind-container-exec.ts';
-import { ctrKill } from './kind-containers.ts';
-import type { ContainerKiller } from './kind-containers.ts';
+import { ctrFreezer, ctrKill } from './kind-containers.ts';
+import type { ContainerFreezer, ContainerKiller } from './kind-containers.ts';
 import { systemctlKubelet } from './kind-kubelet.ts';
 import type { KubeletControl } from './kind-kubelet.ts';
 import { nodeCurlGetMany, nodeCurlPost } from './kind-node-http.ts';
 import type { NodeGetMany, NodePost } from './kind-node-http.ts';
 import { dockerNodeContainers } from './kind-nodes.ts';
 import type { NodeContainers } from './kind-nodes.ts';
+import { dockerPodNetwork } from './kind-pod-net.ts';
+import type { PodNetwork } from './kind-pod-net.ts';
+import { nodeContainerStress } from './kind-stress.ts';
+import type { ContainerStress } from './kind-stress.ts';
 
 /** Host-side access to the kind nodes. */
 export interface NodeAccess {
@@ -23,6 +28,9 @@ export interface NodeAccess {
   getMany: NodeGetMany;
   /** A command inside a running container (its own user, capabilities and namespaces). */
   exec: ContainerExec;
+  freezer: ContainerFreezer;
+  podNet: PodNetwork;
+  stress: ContainerStress;
 }
 
 /** The real one: docker on this host. */
@@ -33,4 +41,7 @@ export const kindNodeAccess: NodeAccess = {
   post: nodeCurlPost,
   getMany: nodeCurlGetMany,
   exec: ctrExec,
+  freezer: ctrFreezer,
+  podNet: dockerPodNetwork,
+  stress: nodeContainerStress,
 };
