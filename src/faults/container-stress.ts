@@ -31,7 +31,7 @@ export interface StressState {
 /** Kills the stress processes of one injection on one node (gone already: nothing to do). */
 export const stopStress = defineUndo<{ node: string; marker: string; pods: string }>('stress.stop', async ({ nodes }, p) => {
   const killed = await nodes.stress.stop(str(p, 'node'), str(p, 'marker'));
-  return killed ? `stopped ${plural(killed, 'stress process')} on node ${p.node} (${p.pods})` : `no stress process left on node ${p.node} (${p.pods})`;
+  return killed ? `stopped ${killed} stress process${killed === 1 ? '' : 'es'} on node ${p.node} (${p.pods})` : `no stress process left on node ${p.node} (${p.pods})`;
 });
 
 /** "the containers of X" or "the containers of one X pod": `one` picks a seeded ready pod. */

@@ -14,7 +14,7 @@ export const cpuStress = defineFault<StressTarget & { cpus: number }, StressStat
   name: 'cpu-stress',
   describe: (a, seed) => `cpu-stress: ${plural(a.cpus, 'busy loop')} in the first container of ${a.one ? `one ready pod (chosen with seed ${seed})` : 'every ready pod'} of deployment "${a.deployment}" for ${formatMs(a.durationMs)} (in the container's cgroups: its CPU limit applies; stopped afterwards)`,
   undos: [stopStress],
-  inject(ctx, a) {
+  async inject(ctx, a) {
     if (!Number.isInteger(a.cpus) || a.cpus < 1 || a.cpus > 8) throw new InputError(`cpu-stress: between 1 and 8 CPUs per container, got ${a.cpus}`);
     return startStress(ctx, 'cpu-stress', a, { kind: 'cpu', workers: a.cpus }, `${plural(a.cpus, 'busy loop')}`);
   },

@@ -16,7 +16,7 @@ export const memoryStress = defineFault<StressTarget & { mib: number }, StressSt
   name: 'memory-stress',
   describe: (a, seed) => `memory-stress: ${a.mib} MiB allocated and kept in the first container of ${a.one ? `one ready pod (chosen with seed ${seed})` : 'every ready pod'} of deployment "${a.deployment}" for ${formatMs(a.durationMs)} (in the container's memory cgroup: past its limit the OOM killer acts; stopped afterwards)`,
   undos: [stopStress],
-  inject(ctx, a) {
+  async inject(ctx, a) {
     if (!Number.isInteger(a.mib) || a.mib < 1 || a.mib > 16_384) throw new InputError(`memory-stress: between 1 and 16384 MiB per container, got ${a.mib} MiB`);
     return startStress(ctx, 'memory-stress', a, { kind: 'memory', mib: a.mib }, `${a.mib} MiB allocated`);
   },

@@ -49,17 +49,20 @@ const FEATURE_WORDS: Record<keyof NetFeatures, string> = {
   netem: 'the network emulator (tc netem, kernel module sch_netem, CONFIG_NET_SCH_NETEM)',
 };
 
-// One probe per node and process: the kernel does not change under a run.
-const probed = new Map<string, Promise<NetFeatures>>();
+// One probe per node and run (per node access: tests bring their own): the kernel does not change under a run.
+const probes = new WeakMap<object, Map<string, Promise<NetFeatures>>>();
 
 /** Throws InconclusiveError unless every node of `targets` offers `features`. */
 export async function requireFeatures(ctx: FaultContext, fault: string, targets: readonly NetTarget[], features: ReadonlyArray<keyof NetFeatures>): Promise<void> {
+  let probed = probes.get(ctx.nodes.podNet);
+  if (!probed) probes.set(ctx.nodes.podNet, (probed = new Map()));
   for (const node of [...new Set(targets.map((t) => t.node))].sort()) {
     let found = probed.get(node);
     if (!found) {
       found = ctx.nodes.podNet.features(node);
       probed.set(node, found);
-      found.catch(() => probed.delete(node));
+      const cache = probed;
+      found.catch(() => cache.delete(node));
     }
     const have = await found;
     for (const f of features) {
