@@ -76,6 +76,10 @@ Then('the p95 latency after recovery is below {int} ms', { timeout: CONDITION_ST
   this.log(await this.scenario.load.expectP95('after recovery', maxMs));
 });
 
+Then('the p95 latency during the fault is below {int} ms', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, maxMs: number) {
+  this.log(await this.scenario.load.expectP95('during the fault', maxMs));
+});
+
 Then('the p95 latency during the load is below {int} ms', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, maxMs: number) {
   this.log(await this.scenario.load.expectP95('during the load', maxMs));
 });
