@@ -91,7 +91,8 @@ async function script(node: string, args: readonly string[], timeoutMs = DOCKER_
 /** Runs a pod operation; 'pod gone' for the script's POD_GONE exit, a ProcessError for any other failure. */
 async function podOp(pod: PodRef, op: string, args: readonly string[]): Promise<string | 'pod gone'> {
   const r = await script(pod.node, [op, pod.uid, ...args]);
-  if (r.code === POD_GONE) return 'pod gone';
+  // A node container that no longer exists took the pod's network namespace with it.
+  if (r.code === POD_GONE || (r.code !== 0 && /no such container/i.test(r.stderr))) return 'pod gone';
   if (r.code !== 0) {
     const why = r.stderr.trim().split('\n').slice(-3).join(' | ') || `exit code ${r.code}`;
     throw new ProcessError(`${op} in the network namespace of pod ${pod.uid} on node ${pod.node} failed: ${why}`, { ...r, signal: null });
