@@ -41,10 +41,13 @@ case "$op" in
       started+=($!)
     done
     sleep 0.3
-    # The cpu and memory cgroups must be the container's, or the stress would prove nothing.
-    want=$(grep -E ':(memory|cpu|cpu,cpuacct|cpuacct,cpu):|^0::' "/proc/$pid/cgroup" | sort)
+    # The cpu and memory cgroups must be the container's, or the stress would prove nothing: the v1
+    # controllers where they are mounted (then the 0:: line names a hierarchy nobody mounted here and
+    # cannot be joined), else the unified (v2) one.
+    if grep -qE '^[0-9]+:memory:' "/proc/$pid/cgroup"; then pattern=':(memory|cpu|cpu,cpuacct|cpuacct,cpu):'; else pattern='^0::'; fi
+    want=$(grep -E "$pattern" "/proc/$pid/cgroup" | sort)
     for s in "${started[@]}"; do
-      have=$(grep -E ':(memory|cpu|cpu,cpuacct|cpuacct,cpu):|^0::' "/proc/$s/cgroup" 2>/dev/null | sort)
+      have=$(grep -E "$pattern" "/proc/$s/cgroup" 2>/dev/null | sort)
       if [ "$have" != "$want" ]; then
         for k in "${started[@]}"; do kill -9 "$k" 2>/dev/null; done
         echo "could not place the stress into the cgroups of container $cid (wanted: $want; got: $have)" >&2; exit 1
