@@ -1,4 +1,4 @@
-@demo-shop @network @exclusive
+@demo-shop @network @exclusive @nightly
 Feature: demo-shop's api rides out network faults around it
   The faults act inside the api pods' own network namespaces (nft rules entered from their kind nodes),
   on new and established connections, and lift themselves when their time is over. The api answers

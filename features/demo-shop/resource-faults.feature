@@ -1,4 +1,4 @@
-@demo-shop @exclusive
+@demo-shop @exclusive @nightly
 Feature: demo-shop under CPU and memory stress, a hung pod, a tainted node
   Stress runs inside the api container's own cgroups and PID namespace (the node's bash busy loops and a
   perl allocator, placed there from the kind node): its CPU limit (500m) throttles the loops, its memory

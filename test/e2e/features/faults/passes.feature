@@ -1,4 +1,5 @@
 Feature: network faults a well-built web tier rides out (the demo-shop scenarios cover the others)
+  npm test runs the first; the @nightly ones run in test/e2e/nightly/faults.e2e.ts.
 
   Scenario: 10% packet loss keeps every pod ready and the requests answered
     Given the manifests in "test/e2e/features/faults/manifests/web-link" are applied
@@ -9,6 +10,7 @@ Feature: network faults a well-built web tier rides out (the demo-shop scenarios
     Then deployment "web" keeps at least 2 ready replicas for 25 seconds
     And the error rate during the fault is below 5%
 
+  @nightly
   Scenario: a 1 Mbit/s link is enough for the web tier's answers
     Given the manifests in "test/e2e/features/faults/manifests/web-link" are applied
     And deployment "web" has 2 ready replicas within 90 seconds
@@ -18,6 +20,7 @@ Feature: network faults a well-built web tier rides out (the demo-shop scenarios
     Then the p95 latency during the fault is below 500 ms
     And the error rate during the fault is below 1%
 
+  @nightly
   Scenario: latency needs the kernel's netem (INCONCLUSIVE where it is missing)
     Given the manifests in "test/e2e/features/faults/manifests/web-link" are applied
     And deployment "web" has 2 ready replicas within 90 seconds
