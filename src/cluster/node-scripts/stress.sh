@@ -33,6 +33,12 @@ case "$op" in
       # 1 MiB strings, each filled (so every page is really used), kept until the timeout.
       work='exec perl -e '"'"'my @keep; push @keep, "k" x 1048576 for 1 .. $ARGV[0]; sleep'"'"' '"$amount"' "$0"'; n=1
     fi
+    # The cpu and memory cgroups must be the container's, or the stress would prove nothing: the v1
+    # controllers where they are mounted (then the 0:: line names a hierarchy nobody mounted here and
+    # cannot be joined), else the unified (v2) one. Read before the stress starts: a container the
+    # allocation OOM-kills at once shows the root cgroup afterwards.
+    if grep -qE '^[0-9]+:memory:' "/proc/$pid/cgroup"; then pattern=':(memory|cpu|cpu,cpuacct|cpuacct,cpu):'; else pattern='^0::'; fi
+    want=$(grep -E "$pattern" "/proc/$pid/cgroup" | sort)
     started=()
     for _ in $(seq "$n"); do
       # Joins the container's cgroups first, then its PID namespace (nsenter forks the worker into it).
@@ -41,12 +47,15 @@ case "$op" in
       started+=($!)
     done
     sleep 0.3
-    # The cpu and memory cgroups must be the container's, or the stress would prove nothing: the v1
-    # controllers where they are mounted (then the 0:: line names a hierarchy nobody mounted here and
-    # cannot be joined), else the unified (v2) one.
-    if grep -qE '^[0-9]+:memory:' "/proc/$pid/cgroup"; then pattern=':(memory|cpu|cpu,cpuacct|cpuacct,cpu):'; else pattern='^0::'; fi
-    want=$(grep -E "$pattern" "/proc/$pid/cgroup" | sort)
     for s in "${started[@]}"; do
+      state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$s/status" 2>/dev/null)
+      if [ -z "$state" ] || [ "$state" = Z ]; then
+        # Ended already: an allocation past the limit can OOM-kill the container within these 0.3 s (its
+        # processes die with it); a busy loop never ends by itself.
+        [ "$kind" = memory ] && continue
+        for k in "${started[@]}"; do kill -9 "$k" 2>/dev/null; done
+        echo "the stress process $s in container $cid ended at once" >&2; exit 1
+      fi
       have=$(grep -E "$pattern" "/proc/$s/cgroup" 2>/dev/null | sort)
       if [ "$have" != "$want" ]; then
         for k in "${started[@]}"; do kill -9 "$k" 2>/dev/null; done
