@@ -45,6 +45,8 @@ import { createContainerCrashOps } from './self-healing/container-crash.ts';
 import type { ContainerCrashOps } from './self-healing/container-crash.ts';
 import { createProbeOps } from './self-healing/probes.ts';
 import type { ProbeOps } from './self-healing/probes.ts';
+import { createRestartOps } from './self-healing/restarts.ts';
+import type { RestartOps } from './self-healing/restarts.ts';
 import { recordStores } from './timeline/recorder.ts';
 import { createTimeline } from './timeline/timeline.ts';
 import type { Timeline } from './timeline/timeline.ts';
@@ -109,6 +111,7 @@ export interface ScenarioContext {
   readonly faults: FaultOps;
   readonly containerCrash: ContainerCrashOps;
   readonly probes: ProbeOps;
+  readonly restarts: RestartOps;
   readonly isolation: IsolationOps;
   readonly rollouts: RolloutOps;
   readonly autoscaling: AutoscalingOps;
@@ -161,6 +164,7 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
     faults,
     containerCrash: createContainerCrashOps(deps),
     probes: createProbeOps(deps),
+    restarts: createRestartOps(deps),
     isolation: createIsolationOps(deps),
     rollouts: createRolloutOps(deps),
     autoscaling: createAutoscalingOps(deps),
@@ -181,6 +185,7 @@ export async function startScenario(params: RunParameters, identity: ScenarioIde
         for (const item of await collectEvidence(client, namespaces.all())) attach(item.body, item.mediaType, item.name);
       }
       const keepNamespace = outcome.failed && params.keep;
+      await faults.settle();
       const results = await revertScope(UNDOS, undoDeps, journal, { timeoutMs: BUDGETS.undo, skipKinds: keepNamespace ? ['namespace.delete'] : [] });
       for (const r of results) {
         if (r.record.kind !== 'namespace.delete') timeline.record({ kind: 'fault.reverted', fault: r.record.kind, target: String(r.record.params.name ?? ''), ok: r.ok, detail: r.message });

@@ -36,3 +36,17 @@ Then('the crashed pod is restarted and ready within {duration}', { timeout: COND
   const { timeToRecoverMs } = await this.scenario.containerCrash.expectRestarted(within);
   if (timeToRecoverMs !== undefined) this.log(`time to recover: ${formatMs(timeToRecoverMs)}`);
 });
+
+Then('no pod of deployment {string} runs on the tainted node within {duration}', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, name: string, within: StepDuration) {
+  await this.scenario.workloads.expectNoPodOnTaintedNode(name, within);
+});
+
+Then('the frozen pod is restarted by its liveness probe within {duration}', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, within: StepDuration) {
+  const { timeToRecoverMs } = await this.scenario.restarts.expectFrozenRestarted(within);
+  if (timeToRecoverMs !== undefined) this.log(`time to recover: ${formatMs(timeToRecoverMs)}`);
+});
+
+Then('the stressed container is OOMKilled and restarted within {duration}', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, within: StepDuration) {
+  const { timeToRecoverMs } = await this.scenario.restarts.expectOomKilled(within);
+  if (timeToRecoverMs !== undefined) this.log(`time to recover: ${formatMs(timeToRecoverMs)}`);
+});

@@ -5,7 +5,7 @@
  */
 import { When } from '@cucumber/cucumber';
 import { DRAIN_STEP_CAP_MS, FAULT_STEP_CAP_MS } from '../src/index.ts';
-import type { FaultArgs, FaultName } from '../src/index.ts';
+import type { FaultArgs, FaultName, StepDuration } from '../src/index.ts';
 import type { ChaosWorld } from './world.ts';
 
 /** Registers `expression` as an injection of fault `name`; `args` maps the step's parameters (its arity is the step's). */
@@ -44,3 +44,17 @@ fault('I roll back deployment {string} to revision {int}', 'rollback', (deployme
 fault('I set key {string} of configmap {string} to {string}', 'configmap-edit', (key: string, configMap: string, value: string) => ({ configMap, key, value }));
 fault('I delete the pods of {workload} one by one', 'pods-one-by-one', (w: { kind: string; name: string }) => ({ kind: w.kind as 'deployment' | 'statefulset', name: w.name }), 5 * FAULT_STEP_CAP_MS);
 fault('namespace {string} is cut off', 'namespace-cutoff', (alias: string) => ({ alias }));
+fault('pods of {string} cannot reach service {string} for {duration}', 'network-partition', (deployment: string, service: string, d: StepDuration) => ({ deployment, to: { service }, durationMs: d.ms }));
+fault('pods of {string} cannot be reached from pods of {string} for {duration}', 'network-partition', (deployment: string, peer: string, d: StepDuration) => ({ deployment, from: { deployment: peer }, durationMs: d.ms }));
+fault('pods of {string} cannot be reached from namespace {string} for {duration}', 'network-partition', (deployment: string, alias: string, d: StepDuration) => ({ deployment, from: { namespace: alias }, durationMs: d.ms }));
+fault('{int}% of packets to\\/from pods of {string} are lost for {duration}', 'packet-loss', (percent: number, deployment: string, d: StepDuration) => ({ deployment, percent, durationMs: d.ms }));
+fault('DNS fails for pods of {string} for {duration}', 'dns-failure', (deployment: string, d: StepDuration) => ({ deployment, durationMs: d.ms }));
+fault('the bandwidth of pods of {string} is limited to {int} kbit\\/s for {duration}', 'bandwidth-limit', (deployment: string, kbit: number, d: StepDuration) => ({ deployment, kbit, durationMs: d.ms }));
+fault('the bandwidth of pods of {string} is limited to {int} Mbit\\/s for {duration}', 'bandwidth-limit', (deployment: string, mbit: number, d: StepDuration) => ({ deployment, kbit: mbit * 1000, durationMs: d.ms }));
+fault('the packets of pods of {string} are delayed by {int} ms for {duration}', 'network-latency', (deployment: string, delayMs: number, d: StepDuration) => ({ deployment, delayMs, durationMs: d.ms }));
+fault('the containers of {string} burn {int} CPU(s) for {duration}', 'cpu-stress', (deployment: string, cpus: number, d: StepDuration) => ({ deployment, cpus, durationMs: d.ms }));
+fault('the containers of one {string} pod burn {int} CPU(s) for {duration}', 'cpu-stress', (deployment: string, cpus: number, d: StepDuration) => ({ deployment, cpus, one: true, durationMs: d.ms }));
+fault('the containers of {string} allocate {int} MiB for {duration}', 'memory-stress', (deployment: string, mib: number, d: StepDuration) => ({ deployment, mib, durationMs: d.ms }));
+fault('the containers of one {string} pod allocate {int} MiB for {duration}', 'memory-stress', (deployment: string, mib: number, d: StepDuration) => ({ deployment, mib, one: true, durationMs: d.ms }));
+fault('the containers of one {string} pod are frozen for {duration}', 'container-freeze', (deployment: string, d: StepDuration) => ({ deployment, durationMs: d.ms }));
+fault('the node running the most {string} pods is tainted NoExecute', 'node-taint', (deployment: string) => ({ deployment }));

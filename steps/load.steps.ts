@@ -44,6 +44,10 @@ Then('the error rate after recovery is below {float}%', { timeout: CONDITION_STE
   this.log(await this.scenario.load.expectErrorRate('after recovery', maxPercent));
 });
 
+Then('the error rate during the fault is below {float}%', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, maxPercent: number) {
+  this.log(await this.scenario.load.expectErrorRate('during the fault', maxPercent));
+});
+
 Then('the error rate during the load is below {float}%', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, maxPercent: number) {
   this.log(await this.scenario.load.expectErrorRate('during the load', maxPercent));
 });
@@ -62,6 +66,10 @@ Then('service {string} answers throughout the scale', { timeout: CONDITION_STEP_
 
 Then('the p95 latency after recovery is below {int} ms', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, maxMs: number) {
   this.log(await this.scenario.load.expectP95('after recovery', maxMs));
+});
+
+Then('the p95 latency during the fault is below {int} ms', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, maxMs: number) {
+  this.log(await this.scenario.load.expectP95('during the fault', maxMs));
 });
 
 Then('the p95 latency during the load is below {int} ms', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, maxMs: number) {

@@ -61,7 +61,9 @@ export function createAutoscalingOps(deps: ScenarioDeps): AutoscalingOps {
     const errors = recent.reduce((n, e) => n + e.errors, 0);
     const loadRan = timeline.last('load.started') !== undefined;
     if (loadRan && requests > 0 && errors === requests) return `no load reached the pods: all ${requests} requests of the last 30 s failed`;
-    if (!loadRan) return 'no load was started in this scenario, so nothing drives the CPU up (add a load step before this one)';
+    // A CPU stress fault drives the CPU without any request.
+    const stressed = timeline.last('fault.injected', (e) => e.fault === 'cpu-stress') !== undefined;
+    if (!loadRan && !stressed) return 'no load was started in this scenario, so nothing drives the CPU up (add a load step before this one)';
     const blocked = hpaBlocked(s);
     if (blocked?.kind === 'metrics' || s.cpuPercent === undefined) return `the HPA has no CPU reading: ${blocked?.cause ?? 'metrics not reported yet'}`;
     if (blocked?.kind === 'capped') return blocked.cause;

@@ -7,13 +7,14 @@ import type { Condition } from './condition.ts';
 
 /**
  * Holds when pod `pod` still exists (not replaced: a new pod would have another name), its container
- * `container` restarted more than `restartsBefore` times, and the pod is Ready.
+ * `container` restarted more than `restartsBefore` times, and the pod is Ready — and, with `reason`, the
+ * container's last termination had that reason (e.g. OOMKilled).
  */
-export function containerRestarted(pods: ObjectStore, namespace: string, pod: string, container: string, restartsBefore: number): Condition {
+export function containerRestarted(pods: ObjectStore, namespace: string, pod: string, container: string, restartsBefore: number, reason?: string): Condition {
   return {
     subject: objectRef('Pod', pod, namespace),
-    matcher: `toHaveRestarted(${container}, > ${restartsBefore})`,
-    expectation: `container ${container} restarted in place (restartCount > ${restartsBefore}) and the pod Ready`,
+    matcher: `toHaveRestarted(${container}, > ${restartsBefore}${reason ? `, ${reason}` : ''})`,
+    expectation: `container ${container} restarted in place (restartCount > ${restartsBefore})${reason ? ` after ${reason}` : ''} and the pod Ready`,
     stores: [pods],
     observe() {
       const p = pods.get(pod);
@@ -22,7 +23,7 @@ export function containerRestarted(pods: ObjectStore, namespace: string, pod: st
       const restarts = Number(status?.restartCount ?? 0);
       const last = status?.lastState?.terminated;
       const why = last ? `, last exit ${last.exitCode} ${last.reason ?? ''}`.trimEnd() : '';
-      const ok = restarts > restartsBefore && isPodReady(p) && isPodLive(p);
+      const ok = restarts > restartsBefore && isPodReady(p) && isPodLive(p) && (!reason || last?.reason === reason);
       return { ok, received: `restartCount ${restarts}${why}; ${describePod(p)}` };
     },
   };

@@ -42,6 +42,11 @@ export interface FaultOutcome<S = unknown> {
   target: string;
   detail: string;
   state: S;
+  /**
+   * A fault "for T" lifts itself: its journalled undos (these ids) run after `afterMs`, or in the After
+   * hook (SIGINT, --janitor) if the scenario ends first. Steps after it run while it is in effect.
+   */
+  lift?: { afterMs: number; undoIds: readonly string[] };
 }
 
 /** One fault. `A` is what its steps give it (JSON-like), `S` what its follow-up checks need. */

@@ -1,13 +1,15 @@
 /**
  * The fault operations of one scenario: inject a registered fault by name, remember what each did
- * (the checks that follow a fault read its state: the dead node, the crashed container), and undo one
- * early ("the namespace is reconnected") through the same journalled undo the After hook would run.
+ * (the checks that follow a fault read its state: the dead node, the crashed container), undo one
+ * early ("the namespace is reconnected") through the same journalled undo the After hook would run, and
+ * lift a fault "for T" when T is over (the same undos again, on a timer).
  */
 import { serviceCause } from '../cluster/causes.ts';
 import { baselineFromTimeline, checkSteadyState } from '../conditions/steady-state.ts';
 import { FaultError, InputError } from '../failure/failure.ts';
 import { executeUndo } from '../journal/undo.ts';
 import type { UndoDeps, UndoTable } from '../journal/undo.ts';
+import { formatMs } from '../util/duration.ts';
 import type { FaultContext, FaultOutcome } from './fault.ts';
 import { injectFault } from './registry.ts';
 import type { FaultArgs, FaultName, FaultState } from './registry.ts';
@@ -27,6 +29,8 @@ export interface FaultOps {
    * After hook does not repeat it); throws an InputError (`whatIsMissing`) when there is no such undo.
    */
   undoEarly(fault: FaultName, kind: string, params: Record<string, unknown>, whatIsMissing: string): Promise<string>;
+  /** Scenario end: cancels the lifts not yet due (the After hook's replay undoes those faults) and waits for any lift under way. */
+  settle(): Promise<void>;
 }
 
 /**
@@ -48,12 +52,40 @@ async function requireSteadyState(ctx: FaultContext, fault: FaultName): Promise<
 /** Builds the operations over one scenario's fault context; `undos` is the table replays use. */
 export function createFaultOps(ctx: FaultContext, undos: UndoTable, undoDeps: UndoDeps): FaultOps {
   const injected: Array<{ name: FaultName; outcome: FaultOutcome<unknown> }> = [];
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const lifting = new Set<Promise<void>>();
+
+  /** Runs the still-pending undos of a timed fault (last journalled first), each on the timeline. */
+  const lift = async (outcome: FaultOutcome<unknown>, undoIds: readonly string[], afterMs: number): Promise<void> => {
+    for (const id of [...undoIds].reverse()) {
+      const record = ctx.journal.pending().find((r) => r.id === id);
+      if (!record) continue;
+      const result = await executeUndo(undos, undoDeps, record);
+      if (result.ok) ctx.journal.complete(record.id, true);
+      ctx.timeline.record({ kind: 'fault.reverted', fault: outcome.fault, target: outcome.target, ok: result.ok, detail: `lifted after ${formatMs(afterMs)}: ${result.message}` });
+    }
+  };
+
   return {
     async inject(name, args) {
       await requireSteadyState(ctx, name);
       const outcome = await injectFault(ctx, name, args);
       injected.push({ name, outcome });
+      const timed = outcome.lift;
+      if (timed) {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          const running: Promise<void> = lift(outcome, timed.undoIds, timed.afterMs).finally(() => lifting.delete(running));
+          lifting.add(running);
+        }, timed.afterMs);
+        timers.add(timer);
+      }
       return outcome;
+    },
+    async settle() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await Promise.all([...lifting]);
     },
     latest(names) {
       const entry = injected.findLast((e) => (names as readonly string[]).includes(e.name));

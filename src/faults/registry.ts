@@ -4,14 +4,23 @@
  * table follow from this list.
  */
 import { appSwitch } from './app-switch.ts';
+import { bandwidthLimit } from './bandwidth-limit.ts';
 import { containerCrash } from './container-crash.ts';
+import { containerFreeze } from './container-freeze.ts';
+import { cpuStress } from './cpu-stress.ts';
 import { deploymentScale } from './deployment-scale.ts';
+import { dnsFailure } from './dns-failure.ts';
 import type { Fault, FaultContext, FaultOutcome } from './fault.ts';
 import { kubeletStop } from './kubelet-stop.ts';
+import { memoryStress } from './memory-stress.ts';
 import { namespaceCutoff } from './namespace-cutoff.ts';
+import { networkLatency } from './network-latency.ts';
+import { networkPartition } from './network-partition.ts';
 import { nodeCordon } from './node-cordon.ts';
 import { nodeDrain } from './node-drain.ts';
 import { nodePause } from './node-pause.ts';
+import { nodeTaint } from './node-taint.ts';
+import { packetLoss } from './packet-loss.ts';
 import { podDelete } from './pod-delete.ts';
 import { podKill } from './pod-kill.ts';
 import { podsOneByOne } from './pods-one-by-one.ts';
@@ -36,6 +45,15 @@ export const FAULTS = {
   rollback,
   'configmap-edit': configMapEdit,
   'pods-one-by-one': podsOneByOne,
+  'network-partition': networkPartition,
+  'packet-loss': packetLoss,
+  'dns-failure': dnsFailure,
+  'bandwidth-limit': bandwidthLimit,
+  'network-latency': networkLatency,
+  'cpu-stress': cpuStress,
+  'memory-stress': memoryStress,
+  'container-freeze': containerFreeze,
+  'node-taint': nodeTaint,
 } as const;
 
 /** A registered fault's name. */

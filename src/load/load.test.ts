@@ -132,6 +132,21 @@ describe('createLoadOps', () => {
     await assert.rejects(w.ops.expectErrorRate('during the fault', 0), /no request sent during the fault \(\+10\.0s → \+14\.0s\) fails/);
   });
 
+  it('a fault "for T" that lifted itself ends "during the fault" at its lift when no recovery was awaited', async () => {
+    const w = world();
+    await w.ops.start({ service: 'web', rate: 20, duration: dur('30 seconds') });
+    w.send(0, 10_000, 20);
+    w.at(10_000);
+    w.timeline.record({ kind: 'fault.injected', fault: 'network-partition', target: 'deployment/web', detail: '' } as never);
+    w.send(10_000, 20_000, 20, 'timeout');
+    w.at(20_000);
+    w.timeline.record({ kind: 'fault.reverted', fault: 'network-partition', target: 'deployment/web', ok: true, detail: 'lifted after 10.0s' } as never);
+    w.send(20_000, 30_000, 20);
+    w.end(30_000);
+    await assert.rejects(w.ops.expectErrorRate('during the fault', 1), /fewer than 1% of the requests sent during the fault \(\+10\.0s → \+20\.0s\) fail[\s\S]*Received: 200\/200 failed/);
+    assert.match(await w.ops.expectP95('before the fault', 100), /^before the fault: p95 3\.\d ms/);
+  });
+
   it('a phase the scenario never had is a mistake in the scenario, named with the fix', async () => {
     const w = world();
     await w.ops.start({ service: 'web', rate: 20, duration: dur('10 seconds') });

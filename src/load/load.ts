@@ -268,6 +268,7 @@ export function createLoadOps(deps: ScenarioDeps, engine: LoadEngine = VEGETA_EN
     const firstFault = faults[0];
     const recoveries = timeline.events().filter((e) => e.kind === 'recovered' && e.t >= (firstFault?.t ?? startT));
     const lastRecovery = recoveries.at(-1);
+    const lastLift = timeline.events().filter((e) => e.kind === 'fault.reverted' && e.t >= (firstFault?.t ?? startT)).at(-1);
     const actionPhase = (names: readonly string[], what: string): { fromT: number; toT: number } | string => {
       const action = [...faults].reverse().find((e) => e.kind === 'fault.injected' && names.includes(e.fault));
       if (!action) return `no ${what} started while the load ran`;
@@ -277,7 +278,8 @@ export function createLoadOps(deps: ScenarioDeps, engine: LoadEngine = VEGETA_EN
     switch (phase) {
       case 'during the load': return { fromT: startT, toT: endT };
       case 'before the fault': return { fromT: startT, toT: firstFault?.t ?? endT };
-      case 'during the fault': return firstFault ? { fromT: firstFault.t, toT: lastRecovery?.t ?? endT } : 'no fault was injected while the load ran';
+      // A fault "for T" that lifted itself ends there, unless a recovery was awaited after it.
+      case 'during the fault': return firstFault ? { fromT: firstFault.t, toT: lastRecovery?.t ?? lastLift?.t ?? endT } : 'no fault was injected while the load ran';
       case 'after recovery':
         if (!firstFault) return 'no fault was injected while the load ran: put a fault step after the load step';
         return lastRecovery ? { fromT: lastRecovery.t, toT: endT } : `no recovery after the fault at ${formatOffset(firstFault.t)} was observed: put a "within" expectation after the fault`;

@@ -24,6 +24,12 @@ export function fakeNodes(parts: Partial<NodeAccess> = {}): NodeAccess {
     exec: parts.exec ?? missing('ctr exec'),
     publishedPorts: parts.publishedPorts ?? missing('docker port'),
     netns: parts.netns ?? { locate: missing('netns locate'), nodeSource: missing('ip route get'), insertRule: missing('iptables -I'), deleteRule: missing('iptables -D'), listRules: missing('iptables -S') },
+    freezer: parts.freezer ?? { freeze: missing('ctr pause'), thaw: missing('ctr resume') },
+    podNet: parts.podNet ?? {
+      features: missing('network features'), nftApply: missing('nft apply'), nftDelete: missing('nft delete'), nftList: missing('nft list'),
+      qdiscAdd: missing('tc add'), qdiscDelete: missing('tc delete'), qdiscShow: missing('tc show'), connect: missing('connect'), traces: missing('network traces'),
+    },
+    stress: parts.stress ?? { start: missing('stress start'), stop: missing('stress stop'), count: missing('stress count'), traces: missing('stress traces') },
   };
 }
 

@@ -17,6 +17,7 @@ import { noPodOnNode } from '../conditions/pod-placement.ts';
 import { noReadyPodOnNode } from '../conditions/ready-on-node.ts';
 import { BUDGETS } from '../config/defaults.ts';
 import type { ScenarioDeps } from '../deps.ts';
+import { ConditionError } from '../failure/failure.ts';
 import { fixtureDir } from '../util/package-root.ts';
 
 /** Workload steps' entry points. */
@@ -30,6 +31,8 @@ export interface WorkloadOps {
   expectNeverFewerReady(name: string, minimum: number, phase: StepDuration): Promise<WaitResult>;
   /** No live pod of the deployment on the node an earlier cordon or drain took. */
   expectNoPodOnNodeTakenBy(name: string, fault: 'node-cordon' | 'node-drain'): Promise<WaitResult>;
+  /** Within T, no live pod of the deployment left on the node an earlier NoExecute taint hit (evicted). */
+  expectNoPodOnTaintedNode(name: string, within: StepDuration): Promise<WaitResult>;
   /** No ready pod of the deployment on the node an earlier node death or kubelet stop took. */
   expectNoReadyPodOnDeadNode(name: string): Promise<WaitResult>;
 }
@@ -89,6 +92,12 @@ export function createWorkloadOps(deps: ScenarioDeps): WorkloadOps {
     expectNoPodOnNodeTakenBy(name, fault) {
       const { node } = faults.last([fault], fault === 'node-cordon' ? 'I cordon the node running the most "…" pods' : 'I drain the node running the most "…" pods');
       return expect.now(noPodOnNode(stores, view.namespace, name, node));
+    },
+    expectNoPodOnTaintedNode(name, within) {
+      const { node } = faults.last(['node-taint'], 'the node running the most "…" pods is tainted NoExecute');
+      return expect.eventually(noPodOnNode(stores, view.namespace, name, node), within).then((r) => r, (err: unknown) => {
+        throw err instanceof ConditionError ? err.withHint(`pods that tolerate the taint stay (kubectl get pods -n ${view.namespace} -o jsonpath='{..tolerations}'): a toleration with operator Exists and no key tolerates every taint`) : err;
+      });
     },
     expectNoReadyPodOnDeadNode(name) {
       const { node } = faults.last(['node-pause', 'kubelet-stop'], 'the node running the most "…" pods dies');
