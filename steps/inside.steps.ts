@@ -7,30 +7,31 @@ import { CONDITION_STEP_CAP_MS, FAULT_STEP_CAP_MS } from '../src/index.ts';
 import type { SecurityCheck, StepDuration, WorkloadRef } from '../src/index.ts';
 import type { ChaosWorld } from './world.ts';
 
-const security = (expression: string, check: SecurityCheck): void => {
-  Then(expression, { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, ref: WorkloadRef) {
-    this.log(await this.scenario.inside.expectSecurity(ref, check));
-  });
-};
-security('the containers of {workload} run as a non-root user', 'non-root');
-security('the containers of {workload} cannot write to their root filesystem', 'read-only-root');
-security('the containers of {workload} have no Linux capabilities', 'no-capabilities');
-security('the containers of {workload} cannot gain more privileges', 'no-privilege-escalation');
+/** What {config source} matches. */
+type ConfigSource = 'configmap' | 'secret';
 
-for (const kind of ['configmap', 'secret'] as const) {
-  Then(`environment variable {string} of {workload} holds key {string} of ${kind} {string}`, { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, variable: string, ref: WorkloadRef, key: string, name: string) {
-    this.log(await this.scenario.inside.expectEnv(ref, variable, { kind, name, key }));
-  });
-  Then(`file {string} of {workload} holds key {string} of ${kind} {string}`, { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, path: string, ref: WorkloadRef, key: string, name: string) {
-    this.log(await this.scenario.inside.expectFile(ref, path, { kind, name, key }));
-  });
-  Then(`file {string} of {workload} shows the changed key {string} of ${kind} {string} within {duration}`, { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, path: string, ref: WorkloadRef, key: string, name: string, within: StepDuration) {
-    this.log(await this.scenario.inside.expectFile(ref, path, { kind, name, key }, within));
-  });
-  Then(`environment variable {string} of {workload} does not show the changed key {string} of ${kind} {string}`, { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, variable: string, ref: WorkloadRef, key: string, name: string) {
-    this.log(await this.scenario.inside.expectEnvUnchanged(ref, variable, { kind, name, key }));
-  });
-}
+/** A security-context check's step options and body; spread into a literal Then('…', …) so editors see the step. */
+const security = (check: SecurityCheck): [{ timeout: number }, (this: ChaosWorld, ref: WorkloadRef) => Promise<void>] => [
+  { timeout: FAULT_STEP_CAP_MS },
+  async function (this: ChaosWorld, ref: WorkloadRef) { this.log(await this.scenario.inside.expectSecurity(ref, check)); },
+];
+Then('the containers of {workload} run as a non-root user', ...security('non-root'));
+Then('the containers of {workload} cannot write to their root filesystem', ...security('read-only-root'));
+Then('the containers of {workload} have no Linux capabilities', ...security('no-capabilities'));
+Then('the containers of {workload} cannot gain more privileges', ...security('no-privilege-escalation'));
+
+Then('environment variable {string} of {workload} holds key {string} of {config source} {string}', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, variable: string, ref: WorkloadRef, key: string, kind: ConfigSource, name: string) {
+  this.log(await this.scenario.inside.expectEnv(ref, variable, { kind, name, key }));
+});
+Then('file {string} of {workload} holds key {string} of {config source} {string}', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, path: string, ref: WorkloadRef, key: string, kind: ConfigSource, name: string) {
+  this.log(await this.scenario.inside.expectFile(ref, path, { kind, name, key }));
+});
+Then('file {string} of {workload} shows the changed key {string} of {config source} {string} within {duration}', { timeout: CONDITION_STEP_CAP_MS }, async function (this: ChaosWorld, path: string, ref: WorkloadRef, key: string, kind: ConfigSource, name: string, within: StepDuration) {
+  this.log(await this.scenario.inside.expectFile(ref, path, { kind, name, key }, within));
+});
+Then('environment variable {string} of {workload} does not show the changed key {string} of {config source} {string}', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, variable: string, ref: WorkloadRef, key: string, kind: ConfigSource, name: string) {
+  this.log(await this.scenario.inside.expectEnvUnchanged(ref, variable, { kind, name, key }));
+});
 
 When('each pod of {workload} writes its name to {string}', { timeout: FAULT_STEP_CAP_MS }, async function (this: ChaosWorld, ref: WorkloadRef, path: string) {
   this.log(await this.scenario.inside.writeMarkers(ref, path));

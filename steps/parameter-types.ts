@@ -29,3 +29,10 @@ defineParameterType({
     return { service, ...(port ? { port: Number(port) } : {}), ...(path !== undefined && path !== null ? { path } : {}), ...(from ? { from } : {}) };
   },
 });
+
+/** {config source}: 'configmap' or 'secret' (where a key a container sees comes from). */
+defineParameterType({
+  name: 'config source',
+  regexp: /configmap|secret/,
+  transformer: (kind: string) => kind,
+});

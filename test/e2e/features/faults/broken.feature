@@ -19,7 +19,7 @@ Feature: broken variants of the fault scenarios — each must FAIL with its own 
   Scenario: a readiness probe without slack flaps under packet loss
     Given the manifests in "test/e2e/features/faults/manifests/strict-probes" are applied
     And deployment "web" has 2 ready replicas within 90 seconds
-    When 40% of packets to/from pods of "web" are lost for 30 seconds
+    When 40% of the packets of pods of "web" are lost for 30 seconds
     Then deployment "web" keeps at least 2 ready replicas for 25 seconds
 
   @nightly
@@ -28,7 +28,7 @@ Feature: broken variants of the fault scenarios — each must FAIL with its own 
     And deployment "web" has 2 ready replicas within 90 seconds
     And a load of 20 requests per second on service "web" for 40 seconds
     And the load is steady for 5 seconds
-    When the bandwidth of pods of "web" is limited to 16 kbit/s for 25 seconds
+    When the bandwidth of pods of "web" is limited to 16 kbps for 25 seconds
     Then the p95 latency during the fault is below 500 ms
 
   Scenario: without a memory limit an allocation is never OOMKilled

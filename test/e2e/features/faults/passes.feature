@@ -6,7 +6,7 @@ Feature: network faults a well-built web tier rides out (the demo-shop scenarios
     And deployment "web" has 2 ready replicas within 90 seconds
     And a load of 20 requests per second on service "web" for 45 seconds
     And the load is steady for 5 seconds
-    When 10% of packets to/from pods of "web" are lost for 30 seconds
+    When 10% of the packets of pods of "web" are lost for 30 seconds
     Then deployment "web" keeps at least 2 ready replicas for 25 seconds
     And the error rate during the fault is below 5%
 
@@ -16,7 +16,7 @@ Feature: network faults a well-built web tier rides out (the demo-shop scenarios
     And deployment "web" has 2 ready replicas within 90 seconds
     And a load of 20 requests per second on service "web" for 40 seconds
     And the load is steady for 5 seconds
-    When the bandwidth of pods of "web" is limited to 1 Mbit/s for 25 seconds
+    When the bandwidth of pods of "web" is limited to 1 Mbps for 25 seconds
     Then the p95 latency during the fault is below 500 ms
     And the error rate during the fault is below 1%
 

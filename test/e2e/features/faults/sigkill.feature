@@ -7,8 +7,8 @@ Feature: every new fault left behind by a killed run
     And deployment "backend" has 1 ready replica within 90 seconds
     When pods of "web" cannot reach service "backend" for 10 minutes
     And DNS fails for pods of "web" for 10 minutes
-    And 5% of packets to/from pods of "web" are lost for 10 minutes
-    And the bandwidth of pods of "web" is limited to 1 Mbit/s for 10 minutes
+    And 5% of the packets of pods of "web" are lost for 10 minutes
+    And the bandwidth of pods of "web" is limited to 1 Mbps for 10 minutes
     And the containers of "web" burn 1 CPU for 10 minutes
     And the containers of one "web" pod allocate 16 MiB for 10 minutes
     And the containers of one "web" pod are frozen for 10 minutes
