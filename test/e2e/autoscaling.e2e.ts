@@ -10,7 +10,7 @@ describe('autoscaling broken variants', () => {
     const out = result.stdout + result.stderr;
     assert.match(out, /FAIL {2}the HPA cannot scale pods without a CPU request/);
     assert.match(out, /HPA FailedGetResourceMetric: .*missing request for cpu/);
-    assert.match(out, /Final: {4}gave up after .* of 2m00s: the HPA cannot compute CPU utilisation: the pods request no CPU/);
+    assert.match(out, /Final: {4}gave up after \S+ of 2m00s, the state final since \+\d+\.\ds: the HPA cannot compute CPU utilisation: the pods request no CPU/);
     await untilRunNamespacesGone(runIdOf(result.stderr));
   });
 
@@ -20,7 +20,7 @@ describe('autoscaling broken variants', () => {
     const out = result.stdout + result.stderr;
     assert.match(out, /FAIL {2}the HPA is capped at its minimum/);
     assert.match(out, /capped at 2 by maxReplicas: the desired replica count is more than the maximum replica count \(HPA ScalingLimited\)/);
-    assert.match(out, /Final: {4}gave up after .* of 2m00s: maxReplicas is 2 \(= minReplicas\), so it can never want 4/);
+    assert.match(out, /Final: {4}gave up after \S+ of 2m00s, the state final since \+\d+\.\ds: maxReplicas is 2 \(= minReplicas\), so it can never want 4/);
     await untilRunNamespacesGone(runIdOf(result.stderr));
   });
 });
