@@ -75,9 +75,19 @@ ports_match() {
   api=$(grep -o 'apiServerPort: *[0-9]*' "$REPO_DIR/kind-config.yaml" | grep -o '[0-9]*$')
   want=$(grep -o 'hostPort: *[0-9]*' "$REPO_DIR/kind-config.yaml" | grep -o '[0-9]*$' | sort -n | tr '\n' ' ')
   have=$(docker port "$CLUSTER_NAME-control-plane" 2>/dev/null | grep -o ':[0-9]*$' | tr -d : | grep -vx "$api" | sort -nu | tr '\n' ' ')
-  [[ $want == "$have" ]] && return 0
-  log "the cluster publishes ports [${have% }] but kind-config.yaml asks for [${want% }]"
-  return 1
+  if [[ $want != "$have" ]]; then
+    log "the cluster publishes ports [${have% }] but kind-config.yaml asks for [${want% }]"
+    return 1
+  fi
+  # Docker's port proxy serves each published port; one that died (e.g. out of file descriptors under a
+  # flood of connections) leaves its port refusing every connection until the container is recreated.
+  local listening p dead=()
+  listening=" $(ss -Hltn 2>/dev/null | awk '{print $4}' | grep -o '^127\.0\.0\.1:[0-9]*$' | cut -d: -f2 | tr '\n' ' ') "
+  for p in $want; do [[ $listening == *" $p "* ]] || dead+=("$p"); done
+  if ((${#dead[@]})); then
+    log "nothing listens on 127.0.0.1 port(s) ${dead[*]} any more (docker's port proxy for them is gone)"
+    return 1
+  fi
 }
 
 node_ips_match() {

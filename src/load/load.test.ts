@@ -191,6 +191,19 @@ describe('createLoadOps', () => {
     await assert.rejects(w.ops.expectP95('during the load', 5000), InconclusiveError);
   });
 
+  it('a p95 is not met when more than 5 % of the requests got no answer, however fast the refusals came', async () => {
+    const w = world();
+    await w.ops.start({ service: 'web', rate: 100, duration: dur('10 seconds') });
+    w.send(0, 10_000, 100, 'connection refused');
+    w.end(10_000);
+    await assert.rejects(w.ops.expectP95('during the load', 3000), (e: Error) => {
+      assert.ok(e instanceof ConditionError, String(e));
+      assert.match(e.message, /Expected: p95 latency below 3000 ms/);
+      assert.match(e.message, /1000 of 1000 requests got no answer \(more than 5 %\)/);
+      return true;
+    });
+  });
+
   it('a FAIL stays a FAIL when the generator lagged but the system failed too', async () => {
     const w = world();
     await w.ops.start({ service: 'web', rate: 100, duration: dur('10 seconds') });

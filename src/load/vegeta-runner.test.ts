@@ -27,6 +27,9 @@ describe('vegetaAttackArgs', () => {
     const keep = createLoadPlan({ port: 30080, rate: 2.5, durationMs: 4_000, connections: 'keepalive' });
     assert.ok(vegetaAttackArgs(keep, keep.stages[0]!, 1).includes('-keepalive=true'));
     assert.equal(vegetaRate(2.5), '2500/1000s');
+    // Never more requests in flight than kind's port proxy can hold, whatever the rate.
+    const heavy = createLoadPlan({ port: 30080, rate: 5000, durationMs: 6_000 });
+    assert.ok(vegetaAttackArgs(heavy, heavy.stages[0]!, 0).includes('-max-workers=2000'));
   });
 
   it('drops proxy settings from vegeta’s environment', () => {

@@ -74,10 +74,16 @@ export function vegetaRate(rate: number): string {
 }
 
 /** The `vegeta attack` arguments of one stage (targets come as JSON on stdin; results go to stdout as gob). */
+/** Requests one vegeta process keeps in flight at most (see vegetaAttackArgs). */
+export const MAX_IN_FLIGHT = 2000;
+
 export function vegetaAttackArgs(plan: LoadPlan, stage: LoadStage, index: number): string[] {
-  // Enough workers that a backend hanging until the timeout never blocks the pacer (open model);
-  // bounded so a pathological run cannot grow without limit.
-  const maxWorkers = Math.ceil((stage.rate * (plan.timeoutMs + 1000)) / 1000) + 100;
+  // Enough workers that a backend hanging until the timeout never blocks the pacer (open model), but never
+  // more than MAX_IN_FLIGHT: every request in flight holds a connection through kind's port proxy
+  // (docker-proxy, two file descriptors each), and at 5000 req/s against slow pods ~15 000 of them
+  // exhausted its descriptors and it stopped listening for good (seen in CI: the NodePort refused every
+  // connection afterwards). Above the cap the pacer lags, and the honesty check says so (INCONCLUSIVE).
+  const maxWorkers = Math.min(MAX_IN_FLIGHT, Math.ceil((stage.rate * (plan.timeoutMs + 1000)) / 1000) + 100);
   return [
     'attack',
     '-format=json',
