@@ -34,7 +34,7 @@ Feature: Broken on purpose — every family fails in a way that would print a Se
   Scenario: the probe fault names the readiness path it cannot switch
     Given the manifests in "test/e2e/features/redaction/manifests/leaky" are applied
     And deployment "leaky" has 1 ready replica within 60 seconds
-    When one pod of deployment "leaky" stops being ready
+    When one pod of deployment "leaky" says it is not ready
 
   @node @exclusive
   Scenario: a drain guard fails and the hint names the disruption budget
