@@ -94,4 +94,20 @@ describe('images without a shell', () => {
     });
     await Promise.all([t.deps.view.stop(), deps.view.stop()]);
   });
+
+  it('an answer that says nothing is asked again, and never judged as root', async () => {
+    const t = cluster({ emptyDir: {} });
+    let asked = 0;
+    const silent = fakeScenarioDeps(t.c, NS, { nodes: { exec: async () => { asked++; return { code: 0, stdout: '', stderr: '' }; } } });
+    await assert.rejects(createInsideOps(silent).expectSecurity(db, 'non-root'), (err: Error & { kind?: string }) => {
+      assert.equal(err.kind, 'inconclusive');
+      assert.match(err.message, /could not read the security context from inside db-\d\/db \(twice\): exit 0, nothing printed/);
+      return true;
+    });
+    assert.ok(asked >= 2, `asked ${asked} times`);
+    let calls = 0;
+    const once = fakeScenarioDeps(t.c, NS, { nodes: { exec: async () => ({ code: 0, stdout: ++calls === 1 ? '' : 'Uid:\t1000\t1000\t1000\t1000\nExecUid:\t1000\t1000\t1000\t1000\n', stderr: '' }) } });
+    assert.match(await createInsideOps(once).expectSecurity(db, 'non-root'), /run as a non-root user/);
+    await Promise.all([t.deps.view.stop(), silent.view.stop(), once.view.stop()]);
+  });
 });
