@@ -81,6 +81,7 @@ ports_match() {
   fi
   # Docker's port proxy serves each published port; one that died (e.g. out of file descriptors under a
   # flood of connections) leaves its port refusing every connection until the container is recreated.
+  command -v ss >/dev/null || return 0
   local listening p dead=()
   listening=" $(ss -Hltn 2>/dev/null | awk '{print $4}' | grep -o '^127\.0\.0\.1:[0-9]*$' | cut -d: -f2 | tr '\n' ' ') "
   for p in $want; do [[ $listening == *" $p "* ]] || dead+=("$p"); done

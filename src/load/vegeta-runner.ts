@@ -73,10 +73,10 @@ export function vegetaRate(rate: number): string {
   return Number.isInteger(rate) ? `${rate}/1s` : `${Math.round(rate * 1000)}/1000s`;
 }
 
-/** The `vegeta attack` arguments of one stage (targets come as JSON on stdin; results go to stdout as gob). */
 /** Requests one vegeta process keeps in flight at most (see vegetaAttackArgs). */
 export const MAX_IN_FLIGHT = 2000;
 
+/** The `vegeta attack` arguments of one stage (targets come as JSON on stdin; results go to stdout as gob). */
 export function vegetaAttackArgs(plan: LoadPlan, stage: LoadStage, index: number): string[] {
   // Enough workers that a backend hanging until the timeout never blocks the pacer (open model), but never
   // more than MAX_IN_FLIGHT: every request in flight holds a connection through kind's port proxy
