@@ -55,3 +55,21 @@ export async function editorView(project: string): Promise<{ glueFiles: string[]
   return JSON.parse(result.stdout);
 }
 
+
+/** A scratch project that depends on kubeproof: linked (`npm install <folder>`) or an installed copy (`--install-links`). */
+export async function installedProject(linked: boolean): Promise<string> {
+  const project = dependentProject();
+  const result = await start('npm', ['install', '--no-audit', '--no-fund', ...(linked ? [] : ['--install-links']), ROOT], { cwd: project, env: outsideEnv() }).done;
+  assert.equal(result.code, 0, all(result));
+  return project;
+}
+
+/** `npx kubeproof --dry-run` in such a project lists its one scenario with the fault kubeproof's step would inject. */
+export async function expectCourseDryRun(project: string): Promise<void> {
+  const result = await start('npx', ['kubeproof', '--dry-run', '--seed', '3'], { cwd: project, env: { ...outsideEnv(), KUBECONFIG: '/nonexistent' } }).done;
+  assert.equal(result.code, 0, all(result));
+  assert.equal(result.stdout, [
+    '1 scenario would run (dry run: the cluster is not touched)',
+    '[1/1] a killed pod is replaced  (features/web.feature:4)  @course',
+    '      fault: pod-kill: 1 pod of deployment "web" (victims chosen with seed 3)', ''].join('\n'));
+}

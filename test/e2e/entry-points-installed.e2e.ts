@@ -10,23 +10,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runIdOf, untilRunNamespacesGone } from './helpers.ts';
-import { all, dependentProject, journalRuns, outsideEnv, start } from './entry-helpers.ts';
+import { all, expectCourseDryRun, installedProject, journalRuns, outsideEnv, start } from './entry-helpers.ts';
 
 describe('the kubeproof bin from a project with an installed copy of kubeproof (npm install --install-links <folder>)', { concurrency: false }, () => {
   let project = '';
-  before(async () => {
-    project = dependentProject();
-    const result = await start('npm', ['install', '--no-audit', '--no-fund', '--install-links', ROOT], { cwd: project, env: outsideEnv() }).done;
-    assert.equal(result.code, 0, all(result));
-  });
+  before(async () => { project = await installedProject(false); });
 
   it('npx kubeproof --dry-run lists the project\'s scenario with the fault kubeproof\'s step would inject', async () => {
-    const result = await start('npx', ['kubeproof', '--dry-run', '--seed', '3'], { cwd: project, env: { ...outsideEnv(), KUBECONFIG: '/nonexistent' } }).done;
-    assert.equal(result.code, 0, all(result));
-    assert.equal(result.stdout, [
-      '1 scenario would run (dry run: the cluster is not touched)',
-      '[1/1] a killed pod is replaced  (features/web.feature:4)  @course',
-      '      fault: pod-kill: 1 pod of deployment "web" (victims chosen with seed 3)', ''].join('\n'));
+    await expectCourseDryRun(project);
   });
 
   it('npx kubeproof --tags @course --parallel 2: PASS with the project\'s own step, exit 0, reports and journal in the project, nothing written into the package', async () => {

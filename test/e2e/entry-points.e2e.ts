@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { loadConfiguration, loadSupport } from '@cucumber/cucumber/api';
 import { LOCK_NAME, LOCK_NAMESPACE, lockStateOf } from '../../src/run/cluster-lock.ts';
 import { attachmentsOf, kube, ownedNamespaces, ROOT, runCli, runIdOf, untilRunNamespacesGone, waitUntil } from './helpers.ts';
-import { all, cordonedNodes, cucumberJs, dependentProject, editorView, handOverFiles, journalRuns, noFrames, outsideEnv, pausedNodes, start } from './entry-helpers.ts';
+import { all, cordonedNodes, cucumberJs, editorView, expectCourseDryRun, handOverFiles, installedProject, journalRuns, noFrames, outsideEnv, pausedNodes, start } from './entry-helpers.ts';
 
 describe('cucumber-js with the project\'s cucumber.mjs: no cluster needed', () => {
   it('--dry-run lists every scenario as skipped (not ERROR), exit 0, without touching the cluster', async () => {
@@ -179,19 +179,10 @@ describe('capabilities follow from the steps (no tag on the scenario)', { concur
 
 describe('the kubeproof bin from a project that depends on kubeproof by a local path (npm install <folder>, a link)', { concurrency: false }, () => {
   let project = '';
-  before(async () => {
-    project = dependentProject();
-    const result = await start('npm', ['install', '--no-audit', '--no-fund', ROOT], { cwd: project, env: outsideEnv() }).done;
-    assert.equal(result.code, 0, all(result));
-  });
+  before(async () => { project = await installedProject(true); });
 
   it('npx kubeproof --dry-run lists the project\'s scenario with the fault kubeproof\'s step would inject', async () => {
-    const result = await start('npx', ['kubeproof', '--dry-run', '--seed', '3'], { cwd: project, env: { ...outsideEnv(), KUBECONFIG: '/nonexistent' } }).done;
-    assert.equal(result.code, 0, all(result));
-    assert.equal(result.stdout, [
-      '1 scenario would run (dry run: the cluster is not touched)',
-      '[1/1] a killed pod is replaced  (features/web.feature:4)  @course',
-      '      fault: pod-kill: 1 pod of deployment "web" (victims chosen with seed 3)', ''].join('\n'));
+    await expectCourseDryRun(project);
   });
 
   it('npx kubeproof --tags @course: PASS with the project\'s own step, exit 0, reports and journal in the project', async () => {
