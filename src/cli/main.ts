@@ -25,6 +25,7 @@ import { generateAllureReport } from '../report/allure.ts';
 import { createRunModel } from '../report/run-model.ts';
 import { markDrivenByCli } from '../run/cucumber-js.ts';
 import { scenarioNeeds } from '../run/needs.ts';
+import { probeHost } from '../run/host-probe.ts';
 import { checkCluster, checkTools } from '../run/preflight.ts';
 import { parseCapabilityOverrides, reportLeftovers, revertRun, startRun } from '../run/start-run.ts';
 import { definitionsOfLibrary, faultOf, loadStepProblem, loadToolsOf } from '../run/step-facts.ts';
@@ -173,6 +174,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.own.janitor) return janitorMode(args);
 
   markDrivenByCli();
+  // docker answers while cucumber loads the features; a dry run never asks it.
+  const host = args.own.dryRun ? undefined : probeHost();
   const environment: IRunEnvironment = { cwd, stdout: process.stdout, stderr: process.stderr, env: process.env };
   let runConfiguration: IRunConfiguration;
   try {
@@ -231,7 +234,7 @@ async function main(argv: readonly string[]): Promise<number> {
     cwd, context: args.own.context, allowContext: args.own.allowContext, seed: args.own.seed, keep: args.own.keep,
     scenarios: dry.scenarios, loadTools: loadToolsOf(definitions, dry.scenarios.flatMap((s) => s.steps), loadFrom), loadFrom,
     provision: 'create', replayHint: (seed) => `--seed ${seed}`, capabilityOverrides, say,
-    purpose: process.env.KUBEPROOF_RUN_PURPOSE ?? 'npm run chaos', lockWaitMs: args.own.lockWaitMs,
+    purpose: process.env.KUBEPROOF_RUN_PURPOSE ?? 'npm run chaos', lockWaitMs: args.own.lockWaitMs, host,
   });
 
   let interrupted = false;
@@ -276,7 +279,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const leftovers = await revertRun(client, runDir, say);
   await lock.release();
 
-  await finishReports(cwd, model, { seed: parameters.seed, runId: parameters.runId, elapsedMs: performance.now() - started }, say);
+  await finishReports(cwd, model, { seed: parameters.seed, runId: parameters.runId, elapsedMs: performance.now() - started }, say, 'at-exit');
   reportLeftovers(leftovers, runDir, say);
   const counts = model.counts();
   if (runError) { say(`error: ${(runError as Error).message}`); return EXIT.error; }

@@ -40,7 +40,7 @@ export function errorFromResponse(method: string, path: string, status: number, 
 export function errorFromNetwork(server: string, err: unknown): KubeApiError {
   const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
   const code = cause?.code ?? (err as { code?: string })?.code;
-  // undici wraps the socket error: "fetch failed" says nothing, its cause does.
+  // A wrapping error (fetch's "fetch failed") says nothing, its cause does; node:https errors carry the code themselves.
   const detail = code ? `${code}${cause?.message && !cause.message.includes(code) ? ` ${cause.message}` : ''}` : cause?.message ?? String((err as Error)?.message ?? err);
   return new KubeApiError(`cannot reach the Kubernetes API server at ${server}: ${detail}`, 0, undefined, { cause: err });
 }

@@ -1,12 +1,15 @@
 /**
- * The real ClusterClient. Requests go through one raw JSON function over undici's fetch, so objects stay
- * plain JSON (a typed client turns timestamps into Dates and drops fields its model does not know).
+ * The real ClusterClient. Requests go through one raw JSON function over node:https, so objects stay
+ * plain JSON (a typed client turns timestamps into Dates and drops fields its model does not know), and
+ * nothing else loads (undici, 109 modules, cost every run ~50 ms and ~20 MB before its first request).
  * Credentials come from kubeconfig.ts (CA, client certificate, token); a user that needs a credential
  * plugin (exec, auth-provider) is served by @kubernetes/client-node, imported only then — importing it
  * costs about 1 s and 60 MB per process. Watches are streamed here: one JSON event per line.
  */
-import { Agent, fetch } from 'undici';
-import type { Dispatcher } from 'undici';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { AgentOptions } from 'node:https';
 import { errorFromNetwork, errorFromResponse, KubeApiError } from './api-errors.ts';
 import { createInformerStore } from './informer.ts';
 import type { ListWatchSource, WatchEventType } from './informer.ts';
@@ -23,37 +26,79 @@ export const FIELD_MANAGER = 'kubeproof';
 /** A watch stream with no bytes for this long is dead (the server ends healthy ones after 25 s). */
 const WATCH_QUIET_MS = 35_000;
 
-/** How a request is authenticated: extra headers and the TLS dispatcher. */
+/** How a request is authenticated: the connection pool (TLS material) and extra headers. */
 interface Credentials {
-  headers(url: string, method: string): Promise<Record<string, string>>;
-  dispatcher(url: string, method: string): Promise<Dispatcher | undefined>;
+  connect(url: string, method: string): Promise<{ agent: HttpAgent; headers: Record<string, string> }>;
 }
 
-/** CA, client certificate and token straight from the kubeconfig: one agent for every request. */
+/** Keep-alive pools (idle sockets do not keep the process alive); `http:` for a plain local proxy. */
+function pool(server: string, tls: AgentOptions): HttpAgent {
+  return server.startsWith('http:') ? new HttpAgent({ keepAlive: true }) : new HttpsAgent({ keepAlive: true, ...tls });
+}
+
+/** CA, client certificate and token straight from the kubeconfig: one pool for every request. */
 function staticCredentials(ctx: ResolvedContext): Credentials {
-  const agent = new Agent({ connect: { ca: ctx.ca, cert: ctx.cert, key: ctx.key, rejectUnauthorized: !ctx.insecureSkipTlsVerify } });
+  const agent = pool(ctx.server, { ca: ctx.ca, cert: ctx.cert, key: ctx.key, rejectUnauthorized: !ctx.insecureSkipTlsVerify });
   const headers: Record<string, string> = ctx.token ? { Authorization: `Bearer ${ctx.token}` } : {};
-  return { headers: async () => headers, dispatcher: async () => agent };
+  return { connect: async () => ({ agent, headers }) };
 }
 
-/** Credentials from a plugin (exec, auth-provider): client-node's KubeConfig does the work. */
-function pluginCredentials(contextName: string): Credentials {
+/** Credentials from a plugin (exec, auth-provider): client-node's KubeConfig does the work, per request (tokens expire). */
+function pluginCredentials(contextName: string, server: string): Credentials {
   const kc = import('@kubernetes/client-node').then((k8s) => {
     const config = new k8s.KubeConfig();
     config.loadFromDefault();
     config.setCurrentContext(contextName);
-    return { k8s, config };
+    return config;
   });
-  const contextFor = async (url: string, method: string) => {
-    const { k8s, config } = await kc;
-    const ctx = new k8s.RequestContext(url, method as never);
-    await config.applySecurityAuthentication(ctx);
-    return ctx;
-  };
+  const agents = new Map<string, HttpAgent>();
   return {
-    headers: async (url, method) => (await contextFor(url, method)).getHeaders(),
-    dispatcher: async (url, method) => (await contextFor(url, method)).getDispatcher() as Dispatcher | undefined,
+    async connect() {
+      const options: AgentOptions & { headers?: Record<string, unknown> } = {};
+      await (await kc).applyToHTTPSOptions(options);
+      const { headers = {}, ...tls } = options;
+      // One pool per TLS identity: a refreshed token changes the headers, not the connection.
+      const key = JSON.stringify([tls.ca, tls.cert, tls.key, tls.rejectUnauthorized].map(String));
+      let agent = agents.get(key);
+      if (!agent) agents.set(key, (agent = pool(server, tls)));
+      return { agent, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])) };
+    },
   };
+}
+
+/** An answer whose body has not been read yet: read it whole (`text`) or stream it (`body`). */
+interface Reply {
+  status: number;
+  body: IncomingMessage;
+  text(): Promise<string>;
+}
+
+/**
+ * One HTTP exchange. Rejects with the signal's reason when `signal` aborts it (as fetch does, so a
+ * timeout stays a TimeoutError), with the socket's error otherwise.
+ */
+function exchange(url: string, init: { method: string; agent: HttpAgent; headers: Record<string, string>; body?: string | undefined; signal?: AbortSignal | undefined }): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const headers = init.body === undefined ? init.headers : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) };
+    const req = (url.startsWith('http:') ? httpRequest : httpsRequest)(url, { method: init.method, agent: init.agent, headers, signal: init.signal }, (res) => {
+      resolve({
+        status: res.statusCode ?? 0,
+        body: res,
+        text: async () => {
+          let text = '';
+          res.setEncoding('utf8');
+          try {
+            for await (const chunk of res) text += chunk as string;
+          } catch (err) {
+            throw init.signal?.aborted ? init.signal.reason : err;
+          }
+          return text;
+        },
+      });
+    });
+    req.on('error', (err) => reject(init.signal?.aborted ? init.signal.reason : err));
+    req.end(init.body);
+  });
 }
 
 /**
@@ -63,19 +108,14 @@ function pluginCredentials(contextName: string): Credentials {
 export function createKubeClient(context?: string): ClusterClient {
   const resolved = resolveContext(context);
   const server = resolved.server;
-  const credentials = resolved.plugin ? pluginCredentials(resolved.contextName) : staticCredentials(resolved);
+  const credentials = resolved.plugin ? pluginCredentials(resolved.contextName, server) : staticCredentials(resolved);
 
   /** A request with the context's credentials; network failures become one clear KubeApiError. */
-  async function send(method: string, path: string, init: { headers?: Record<string, string>; body?: string; signal?: AbortSignal }) {
+  async function send(method: string, path: string, init: { headers?: Record<string, string>; body?: string | undefined; signal?: AbortSignal }): Promise<Reply> {
     const url = `${server}${path}`;
     try {
-      return await fetch(url, {
-        method,
-        headers: { ...(await credentials.headers(url, method)), ...init.headers },
-        body: init.body,
-        dispatcher: await credentials.dispatcher(url, method),
-        signal: init.signal,
-      });
+      const { agent, headers } = await credentials.connect(url, method);
+      return await exchange(url, { method, agent, headers: { ...headers, ...init.headers }, body: init.body, signal: init.signal });
     } catch (err) {
       if (init.signal?.aborted) throw err;
       throw errorFromNetwork(server, err);
@@ -205,7 +245,7 @@ export function createKubeClient(context?: string): ClusterClient {
     },
     async followPodLog(namespace, pod, options) {
       const path = `${resourcePath('Pod', namespace, pod)}/log${query({ container: options.container, follow: true })}`;
-      let response: Response;
+      let response: Reply;
       try {
         response = await send('GET', path, { headers: { Accept: '*/*' }, ...(options.signal ? { signal: options.signal } : {}) });
       } catch (err) {
@@ -213,7 +253,6 @@ export function createKubeClient(context?: string): ClusterClient {
         throw err;
       }
       if (response.status < 200 || response.status >= 300) throw errorFromResponse('GET', path, response.status, await response.text());
-      if (!response.body) return;
       const decoder = new TextDecoder();
       let buffered = '';
       try {
@@ -236,14 +275,14 @@ export function createKubeClient(context?: string): ClusterClient {
     async getAsToken(path, token) {
       // A fresh agent without the kubeconfig's client certificate: with it, the API server would
       // authenticate us as the admin and ignore the token.
-      const agent = new Agent({ connect: { ca: resolved.ca, rejectUnauthorized: !resolved.insecureSkipTlsVerify } });
+      const agent = server.startsWith('http:') ? new HttpAgent() : new HttpsAgent({ ca: resolved.ca, rejectUnauthorized: !resolved.insecureSkipTlsVerify });
       try {
-        const response = await fetch(`${server}${path}`, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' }, dispatcher: agent, signal: AbortSignal.timeout(30_000) });
+        const response = await exchange(`${server}${path}`, { method: 'GET', agent, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' }, signal: AbortSignal.timeout(30_000) });
         return { status: response.status, body: await response.text() };
       } catch (err) {
         throw errorFromNetwork(server, err);
       } finally {
-        await agent.close();
+        agent.destroy();
       }
     },
     watch(kind, namespace, labelSelector, options = {}): ObjectStore {
@@ -257,8 +296,7 @@ export function createKubeClient(context?: string): ClusterClient {
  * the stream; rejects on a broken stream, or — marked `quiet` and named TimeoutError, which the informer
  * re-watches at once — when nothing arrived for WATCH_QUIET_MS.
  */
-async function streamEvents(body: ReadableStream<Uint8Array> | null, controller: AbortController, onEvent: (type: WatchEventType, obj: KubeObject) => void): Promise<void> {
-  if (!body) return;
+async function streamEvents(body: AsyncIterable<Uint8Array>, controller: AbortController, onEvent: (type: WatchEventType, obj: KubeObject) => void): Promise<void> {
   let quiet: ReturnType<typeof setTimeout> | undefined;
   let timedOut = false;
   const arm = (): void => {

@@ -21,6 +21,8 @@ import { UsageError } from '../util/usage-error.ts';
 import { acquireClusterLock, ClusterBusyError } from './cluster-lock.ts';
 import type { HeldLock } from './cluster-lock.ts';
 import { checkCluster, checkTools, describeCapabilities, measureCapabilities } from './preflight.ts';
+import { probeHost } from './host-probe.ts';
+import type { HostProbe } from './host-probe.ts';
 
 /** World parameters of a started run: what every scenario gets (scenario.ts's RunParameters plus the capabilities). */
 export interface RunWorldParameters {
@@ -69,6 +71,8 @@ export interface RunRequest {
   /** Capabilities the user lowers or raises on purpose (world parameter `capabilities`), already validated. */
   capabilityOverrides?: CapabilityOverrides | undefined;
   say: (line: string) => void;
+  /** Host probes started earlier (npm run chaos starts them with its command line); else started here. */
+  host?: HostProbe | undefined;
 }
 
 /** A run that passed preflight. */
@@ -127,8 +131,9 @@ export function applyCapabilityOverrides(measured: Capabilities, o: CapabilityOv
 /** Preflight, journal and capabilities; returns the world parameters. Throws UsageError (one line) when the run cannot start. */
 export async function startRun(req: RunRequest): Promise<StartedRun> {
   const needs = req.scenarios.map((s) => s.needs);
-  await checkTools({ vegeta: req.loadTools.vegeta, k6: req.loadTools.k6, say: req.say });
-  if (targetsOwnCluster(req.context, currentContextName())) await provisionOwnCluster(req);
+  const host = req.host ?? probeHost();
+  await checkTools({ vegeta: req.loadTools.vegeta, k6: req.loadTools.k6, say: req.say, host });
+  if (targetsOwnCluster(req.context, currentContextName())) await provisionOwnCluster(req, host.ownNodes);
   let client: ClusterClient;
   try {
     client = createKubeClient(req.context);
@@ -171,10 +176,10 @@ export async function startRun(req: RunRequest): Promise<StartedRun> {
 }
 
 /** Our own kind cluster: brought up (CLI) or its absence refused in one line (cucumber-js). */
-async function provisionOwnCluster(req: RunRequest): Promise<void> {
+async function provisionOwnCluster(req: RunRequest, listedNodes: Promise<string[]>): Promise<void> {
   const fixtures = fixturesUsed(req.scenarios.flatMap((s) => s.steps), req.cwd);
   if (req.provision === 'refuse') {
-    const nodes = await ownClusterNodes();
+    const nodes = await ownClusterNodes(listedNodes);
     if (nodes.missing > 0) {
       throw new UsageError(`the kind cluster "kubeproof" is not running (${nodes.running}/${nodes.running + nodes.missing} nodes); start it with npm run cluster:up, or use npm run chaos, which brings it up`);
     }
@@ -188,7 +193,7 @@ async function provisionOwnCluster(req: RunRequest): Promise<void> {
     return;
   }
   try {
-    await ensureOwnCluster(req.say);
+    await ensureOwnCluster(req.say, listedNodes);
     for (const fixture of fixtures) await ensureFixtureImages(fixture, req.cwd, req.say);
     if (req.loadTools.inCluster) await ensureLoadImage(req.say);
   } catch (err) {

@@ -50,13 +50,17 @@ function fixtureImagesIn(dir: string): string[] {
   return FIXTURE_IMAGES.filter(([re]) => texts.some((t) => re.test(t))).map(([, fixture]) => fixture);
 }
 
-/** How many of our kind cluster's node containers run (a paused one counts), and how many are missing. */
-export async function ownClusterNodes(): Promise<{ running: number; missing: number }> {
-  const running = (await runningNodes()).length;
+/**
+ * How many of our kind cluster's node containers run (a paused one counts), and how many are missing.
+ * `listed`: the node names read earlier (src/run/host-probe.ts), if they were.
+ */
+export async function ownClusterNodes(listed?: Promise<string[]>): Promise<{ running: number; missing: number }> {
+  const running = (await (listed ?? runningNodes())).length;
   return { running, missing: Math.max(0, OWN_NODES - running) };
 }
 
-async function runningNodes(): Promise<string[]> {
+/** The names of our kind cluster's node containers that exist (docker ps); none when the daemon cannot say; rejects when docker cannot be started. */
+export async function runningNodes(): Promise<string[]> {
   // A paused node counts as present: it is a live run's node-death fault (its own After hook, or
   // --janitor after a killed run, unpauses it). "cluster.sh up" would unpause it under that run.
   const r = await run('docker', ['ps', '--filter', `label=io.x-k8s.kind.cluster=${OWN_CLUSTER}`,
@@ -64,9 +68,12 @@ async function runningNodes(): Promise<string[]> {
   return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
 }
 
-/** Creates (or heals) the kind cluster when fewer than its nodes are running; progress goes to stderr. */
-export async function ensureOwnCluster(say: (line: string) => void): Promise<void> {
-  const nodes = await runningNodes();
+/**
+ * Creates (or heals) the kind cluster when fewer than its nodes are running; progress goes to stderr.
+ * `listed`: the node names read earlier (src/run/host-probe.ts), if they were.
+ */
+export async function ensureOwnCluster(say: (line: string) => void, listed?: Promise<string[]>): Promise<void> {
+  const nodes = await (listed ?? runningNodes());
   if (nodes.length >= OWN_NODES) return;
   say(`kubeproof: the kind cluster "${OWN_CLUSTER}" is not running (${nodes.length}/${OWN_NODES} nodes): bringing it up (npm run cluster:up)`);
   // The testbed ships with kubeproof: its scripts and kind-config.yaml are in the package, not the user's project.

@@ -293,3 +293,14 @@ export async function spawnPipeline(commands: readonly PipelineCommand[], option
     get done() { return done; },
   };
 }
+
+/**
+ * Replaces this process with `cmd args` (same pid, same stdio, same parent), in `cwd`. Returns false
+ * where the platform cannot (Windows); otherwise it does not return.
+ */
+export function replaceProcess(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): boolean {
+  if (typeof process.execve !== 'function') return false;
+  process.chdir(cwd);
+  process.execve(cmd, [cmd, ...args], env);
+  return true;
+}
