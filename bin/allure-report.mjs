@@ -52,7 +52,11 @@ function projectConfig() {
   // The package exports no ./cli.js subpath: its bin file sits next to the resolved entry (dist/index.js).
   const cli = fileURLToPath(new URL('../cli.js', import.meta.resolve('allure')));
   const r = spawnSync(process.execPath, [cli, 'generate', resultsDir, '--config', config, '--output', output], { encoding: 'utf8', timeout: TIME_CAP_MS });
-  if (r.status !== 0) throw new Error(`allure generate ${r.signal ? `was killed by ${r.signal}` : `exited with code ${r.status}`}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+  if (r.status === 0) return;
+  // Allure prints an error as its message, then the stack: the message is the line that is not a frame.
+  const lines = (r.stderr || r.stdout || '').replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const message = lines.find((l) => !l.startsWith('at ')) ?? '';
+  throw new Error(`allure generate ${r.signal ? `was killed by ${r.signal}` : `exited with code ${r.status}`}${message ? `: ${message}` : ''}`);
 }
 
 // Allure prints its own progress; the runner has already named the report.

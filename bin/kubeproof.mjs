@@ -8,7 +8,8 @@
 // copy, where Node refuses to strip types), it registers bin/strip-types.mjs before loading the CLI.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire, enableCompileCache, register } from 'node:module';
+// A namespace import: Node 20 has no enableCompileCache, and a named import of it would not even load here.
+import * as nodeModule from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -19,7 +20,7 @@ const root = dirname(here);
 /** The Node 24 binary that kubeproof's `node` dependency installed (hoisted or not), if any. */
 function pinnedNode() {
   try {
-    const pkg = createRequire(import.meta.url).resolve('node/package.json');
+    const pkg = nodeModule.createRequire(import.meta.url).resolve('node/package.json');
     const bin = join(dirname(pkg), 'bin', 'node');
     return existsSync(bin) ? bin : undefined;
   } catch {
@@ -41,7 +42,7 @@ if (major < REQUIRED_MAJOR) {
 } else {
   // Node caches the type-stripped and compiled form of every module it loads (keyed by the source's hash,
   // in the OS temp folder): from the second run on, starting costs ~0.2 s and ~25 MB less.
-  enableCompileCache();
-  if (root.split(/[\\/]/).includes('node_modules')) register(pathToFileURL(join(here, 'strip-types.mjs')).href);
+  nodeModule.enableCompileCache();
+  if (root.split(/[\\/]/).includes('node_modules')) nodeModule.register(pathToFileURL(join(here, 'strip-types.mjs')).href);
   await import(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href);
 }

@@ -111,3 +111,19 @@ describe('readProcessIdentity', () => {
     assert.equal(readProcessIdentity(2 ** 22 + 12345), undefined);
   });
 });
+
+describe('replaceProcess', () => {
+  it('turns this process into the command: same pid, the new working directory, the command’s exit code', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const script = `const { replaceProcess } = await import(${JSON.stringify(new URL('./exec.ts', import.meta.url).href)});
+      process.stdout.write(process.pid + ' ');
+      replaceProcess('/bin/sh', ['-c', 'printf "%s %s" "$$" "$PWD"; exit 7'], process.env, '/tmp');
+      process.stdout.write('still here');`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    const [before, after, cwd] = r.stdout.split(' ');
+    assert.equal(r.status, 7);
+    assert.equal(after, before, 'the same pid before and after');
+    assert.equal(cwd, '/tmp');
+    assert.doesNotMatch(r.stdout, /still here/);
+  });
+});
