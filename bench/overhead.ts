@@ -23,7 +23,7 @@ const REPORTS = ['reports/allure-report/index.html', 'reports/cucumber-report.ht
 // `node <flags> bin/kubeproof.mjs` from package.json: what users run, flags included.
 const chaos = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.chaos ?? '';
 const nodeArgs = chaos.split(/\s+/).slice(1);
-if (!chaos.startsWith('node ') || !nodeArgs.at(-1)?.endsWith('.mjs')) throw new Error(`unexpected chaos script: ${chaos}`);
+if (!chaos.startsWith('node ') || !/\.(mjs|ts)$/.test(nodeArgs.at(-1) ?? '')) throw new Error(`unexpected chaos script: ${chaos}`);
 const seconds = (t: { seconds: number; nanos: number }): number => t.seconds + t.nanos / 1e9;
 
 /**
