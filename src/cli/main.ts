@@ -15,7 +15,7 @@ import type { Envelope } from '@cucumber/messages';
 import { describeNeeds } from '../capabilities.ts';
 import type { Needs } from '../capabilities.ts';
 import { checkManifestDir } from '../cluster/manifests.ts';
-import { createKubeClient } from '../cluster/kube-client.ts';
+import { createKubeClient, prewarmKubeClient } from '../cluster/kube-client.ts';
 import type { ClusterClient } from '../cluster/types.ts';
 import { kindNodeAccess } from '../cluster/kind-access.ts';
 import { DEFAULT_JOURNAL_DIR } from '../journal/journal.ts';
@@ -175,8 +175,9 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.own.janitor) return janitorMode(args);
 
   markDrivenByCli();
-  // docker answers while cucumber loads the features; a dry run never asks it.
+  // docker answers, and the API server's TLS handshake happens, while cucumber loads the features; a dry run asks neither.
   const host = args.own.dryRun ? undefined : probeHost();
+  if (!args.own.dryRun) void prewarmKubeClient(args.own.context);
   const environment: IRunEnvironment = { cwd, stdout: process.stdout, stderr: process.stderr, env: process.env };
   let runConfiguration: IRunConfiguration;
   try {

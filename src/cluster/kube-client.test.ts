@@ -7,7 +7,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKubeClient } from './kube-client.ts';
+import { createKubeClient, prewarmKubeClient } from './kube-client.ts';
 
 /** A local API server (plain HTTP, which the client speaks for local proxies) with scripted answers. */
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
@@ -137,5 +137,28 @@ describe('createKubeClient over node:http(s)', () => {
     });
     assert.equal(ended, 'exit 0');
     assert.equal(out, 'idle');
+  });
+
+  it("prewarm opens the connection early and the run's client reuses it; without a kubeconfig it stays silent", async () => {
+    let connections = 0;
+    server.on('connection', () => { connections++; });
+    const paths: string[] = [];
+    handler = (req, _body, res) => {
+      paths.push(req.url ?? '');
+      res.writeHead(200).end(req.url === '/version' ? '{"gitVersion":"v1"}' : '{"items":[]}');
+    };
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = kubeconfig;
+    try {
+      await prewarmKubeClient('test');
+      const before = connections;
+      assert.deepEqual(await createKubeClient('test').list('Node'), []);
+      assert.equal(connections, before, 'the run reused the warm connection');
+      process.env.KUBECONFIG = join(dir, 'missing');
+      await prewarmKubeClient('test');
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG; else process.env.KUBECONFIG = saved;
+    }
+    assert.deepEqual(paths, ['/version', '/api/v1/nodes']);
   });
 });

@@ -31,9 +31,17 @@ interface Credentials {
   connect(url: string, method: string): Promise<{ agent: HttpAgent; headers: Record<string, string> }>;
 }
 
-/** Keep-alive pools (idle sockets do not keep the process alive); `http:` for a plain local proxy. */
+/**
+ * Keep-alive pools (idle sockets do not keep the process alive); `http:` for a plain local proxy. One
+ * pool per server and TLS identity for the whole process, so a connection opened early (prewarm) serves
+ * the clients created later.
+ */
+const pools = new Map<string, HttpAgent>();
 function pool(server: string, tls: AgentOptions): HttpAgent {
-  return server.startsWith('http:') ? new HttpAgent({ keepAlive: true }) : new HttpsAgent({ keepAlive: true, ...tls });
+  const key = JSON.stringify([server, ...[tls.ca, tls.cert, tls.key].map((b) => (Buffer.isBuffer(b) ? b.toString('base64') : String(b))), tls.rejectUnauthorized]);
+  let agent = pools.get(key);
+  if (!agent) pools.set(key, (agent = server.startsWith('http:') ? new HttpAgent({ keepAlive: true }) : new HttpsAgent({ keepAlive: true, ...tls })));
+  return agent;
 }
 
 /** CA, client certificate and token straight from the kubeconfig: one pool for every request. */
@@ -51,17 +59,13 @@ function pluginCredentials(contextName: string, server: string): Credentials {
     config.setCurrentContext(contextName);
     return config;
   });
-  const agents = new Map<string, HttpAgent>();
   return {
     async connect() {
       const options: AgentOptions & { headers?: Record<string, unknown> } = {};
       await (await kc).applyToHTTPSOptions(options);
+      // A refreshed token changes the headers, not the pool.
       const { headers = {}, ...tls } = options;
-      // One pool per TLS identity: a refreshed token changes the headers, not the connection.
-      const key = JSON.stringify([tls.ca, tls.cert, tls.key, tls.rejectUnauthorized].map(String));
-      let agent = agents.get(key);
-      if (!agent) agents.set(key, (agent = pool(server, tls)));
-      return { agent, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])) };
+      return { agent: pool(server, tls), headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])) };
     },
   };
 }
@@ -99,6 +103,22 @@ function exchange(url: string, init: { method: string; agent: HttpAgent; headers
     req.on('error', (err) => reject(init.signal?.aborted ? init.signal.reason : err));
     req.end(init.body);
   });
+}
+
+/**
+ * Opens a connection to the API server of `context` now (TLS handshake, GET /version) and leaves it in
+ * the pool, for the run's client to use once the input is checked: `npm run chaos` calls it with its
+ * command line, so the handshake happens while cucumber loads the features. Read-only and silent: any
+ * failure is left for the run's own preflight to report. Contexts that authenticate through a plugin
+ * are left alone (warming them would start the plugin's process before the input is even checked).
+ */
+export async function prewarmKubeClient(context?: string): Promise<void> {
+  try {
+    if (resolveContext(context).plugin) return;
+    await createKubeClient(context).version();
+  } catch {
+    // no kubeconfig, no such context, no answer: preflight says so in one line
+  }
 }
 
 /**
