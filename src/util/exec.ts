@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { flushCompileCache } from 'node:module';
 import { basename } from 'node:path';
 import { getDefaultHighWaterMark, setDefaultHighWaterMark } from 'node:stream';
 
@@ -300,6 +301,8 @@ export async function spawnPipeline(commands: readonly PipelineCommand[], option
  */
 export function replaceProcess(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): boolean {
   if (typeof process.execve !== 'function') return false;
+  // Node writes its compile cache when a process exits, and a replaced process never exits.
+  flushCompileCache();
   process.chdir(cwd);
   process.execve(cmd, [cmd, ...args], env);
   return true;
