@@ -8,7 +8,9 @@
  *   peak RSS  = the largest sum of VmRSS over the CLI and every process it started, sampled every 20 ms
  *
  * A round whose reports are not all written fails the bench. The first round fills Node's compile cache
- * when the sources changed; it is shown and left out of the summary.
+ * when the sources changed; it is shown and left out of the summary. Each round starts once the cluster
+ * has finished deleting the previous round's namespace: the question is what one run costs on a warm,
+ * settled cluster, and back-to-back rounds would each pay for the last one's clean-up.
  *
  * Usage: npm run bench:overhead [-- rounds]   (default 6; targets: fixed ≤ 1.0 s, peak RSS ≤ 150 MB)
  */
@@ -16,6 +18,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createKubeClient } from '../src/cluster/kube-client.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const rounds = Number(process.argv[2] ?? 6);
@@ -46,9 +49,20 @@ function treeRssKb(pid: number): number {
   return total;
 }
 
+const cluster = createKubeClient();
+/** Until no namespace of any kubeproof run exists, terminating ones included (at most a minute). */
+async function settled(): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await cluster.list('Namespace', { labelSelector: 'app.kubernetes.io/managed-by=kubeproof' })).length) {
+    if (Date.now() > deadline) throw new Error('kubeproof namespaces still there after 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 const fixed: number[] = [];
 const peaks: number[] = [];
 for (let round = 1; round <= rounds; round++) {
+  await settled();
   const ndjson = join(tmpdir(), `kubeproof-bench-overhead-${process.pid}-${round}.ndjson`);
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, 'bench/features/trivial.feature', '--format', `message:${ndjson}`], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
