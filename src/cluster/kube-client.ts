@@ -28,7 +28,7 @@ const WATCH_QUIET_MS = 35_000;
 
 /** How a request is authenticated: the connection pool (TLS material) and extra headers. */
 interface Credentials {
-  connect(url: string, method: string): Promise<{ agent: HttpAgent; headers: Record<string, string> }>;
+  connect(): Promise<{ agent: HttpAgent; headers: Record<string, string> }>;
 }
 
 /**
@@ -134,7 +134,7 @@ export function createKubeClient(context?: string): ClusterClient {
   async function send(method: string, path: string, init: { headers?: Record<string, string>; body?: string | undefined; signal?: AbortSignal }): Promise<Reply> {
     const url = `${server}${path}`;
     try {
-      const { agent, headers } = await credentials.connect(url, method);
+      const { agent, headers } = await credentials.connect();
       return await exchange(url, { method, agent, headers: { ...headers, ...init.headers }, body: init.body, signal: init.signal });
     } catch (err) {
       if (init.signal?.aborted) throw err;
