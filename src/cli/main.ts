@@ -177,7 +177,7 @@ async function main(argv: readonly string[]): Promise<number> {
   markDrivenByCli();
   // docker answers, and the API server's TLS handshake happens, while cucumber loads the features; a dry run asks neither.
   const host = args.own.dryRun ? undefined : probeHost();
-  if (!args.own.dryRun) void prewarmKubeClient(args.own.context);
+  if (host) void prewarmKubeClient(args.own.context);
   const environment: IRunEnvironment = { cwd, stdout: process.stdout, stderr: process.stderr, env: process.env };
   let runConfiguration: IRunConfiguration;
   try {
